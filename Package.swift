@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layering (after grpc-swift-2):
+//   PortcullisTransport  bytes-only gRPC server over the C core (CGRPC)
+//   PortcullisCodec      the only module that touches protobuf-c (CEnvoyProto)
+//   CEL, PortcullisPolicy  pure-Swift engine; knows nothing of Envoy or gRPC
+//   PortcullisModel      the neutral request/decision values between them
+//   portcullis           the executable that wires them together
+let package = Package(
+    name: "portcullis",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portcullis", targets: ["portcullis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .target(name: "PortcullisModel"),
+        .target(name: "LinearRegex"),
+        .target(name: "CELSupport"),
+        .target(name: "CEL", dependencies: ["LinearRegex", "CELSupport"]),
+        .target(
+            name: "PortcullisPolicy",
+            dependencies: ["CEL", "PortcullisModel", "LinearRegex", "CELSupport", .product(name: "Yams", package: "Yams")]
+        ),
+        .systemLibrary(name: "CGRPC", path: "Sources/CGRPC"),
+        .target(
+            name: "CEnvoyProto",
+            path: "Sources/CEnvoyProto",
+            cSettings: [.unsafeFlags(["-Wno-everything"])],
+            linkerSettings: [.linkedLibrary("protobuf-c")]
+        ),
+        .target(name: "PortcullisTransport", dependencies: ["CGRPC"]),
+        .target(name: "PortcullisCodec", dependencies: ["CEnvoyProto", "PortcullisModel"]),
+        .executableTarget(
+            name: "portcullis",
+            dependencies: [
+                "PortcullisModel", "CEL", "PortcullisPolicy", "PortcullisTransport", "PortcullisCodec",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "LinearRegexTests", dependencies: ["LinearRegex"]),
+        .testTarget(name: "CELSupportTests", dependencies: ["CELSupport"]),
+        .testTarget(name: "CELTests", dependencies: ["CEL"]),
+        .testTarget(name: "PortcullisPolicyTests", dependencies: ["PortcullisPolicy", "CEL", "PortcullisModel"]),
+        .testTarget(name: "PortcullisCodecTests", dependencies: ["PortcullisCodec", "PortcullisModel"]),
+        .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+/* Generated protobuf-c sources live beside this file (make protos). */

@@ -1,0 +1,2 @@
+// The linear-time regular expression engine.
+public enum LinearRegexPlaceholder {}

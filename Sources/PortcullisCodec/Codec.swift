@@ -1,0 +1,3 @@
+import CEnvoyProto
+import PortcullisModel
+public enum CodecPlaceholder {}

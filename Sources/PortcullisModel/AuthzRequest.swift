@@ -1,0 +1,132 @@
+/// The request value a decision is made on: Envoy's `CheckRequest` in neutral form.
+/// The codec fills it from protobuf-c; the policy engine also reads it from the
+/// proto3 JSON form of `CheckRequest` (OPA-Envoy's `input`). Neither side sees the other.
+public struct AuthzRequest: Sendable {
+    public var source: PeerInfo
+    public var destination: PeerInfo
+    /// `attributes.request.time`, when Envoy sent it.
+    public var time: Timestamp?
+    /// HTTP attributes; nil for a check with no HTTP part (Istio's TCP checks).
+    public var http: HTTPRequestInfo?
+    /// `attributes.context_extensions`: per-route keys set in Envoy's config.
+    public var contextExtensions: [String: String]
+    /// `attributes.metadata_context.filter_metadata`: namespace -> Struct.
+    public var metadataContext: [String: JSONValue]
+    /// `attributes.route_metadata_context.filter_metadata`.
+    public var routeMetadataContext: [String: JSONValue]
+    /// `attributes.tls_session.sni`.
+    public var sni: String
+
+    public init(
+        source: PeerInfo = PeerInfo(),
+        destination: PeerInfo = PeerInfo(),
+        time: Timestamp? = nil,
+        http: HTTPRequestInfo? = nil,
+        contextExtensions: [String: String] = [:],
+        metadataContext: [String: JSONValue] = [:],
+        routeMetadataContext: [String: JSONValue] = [:],
+        sni: String = ""
+    ) {
+        self.source = source
+        self.destination = destination
+        self.time = time
+        self.http = http
+        self.contextExtensions = contextExtensions
+        self.metadataContext = metadataContext
+        self.routeMetadataContext = routeMetadataContext
+        self.sni = sni
+    }
+}
+
+/// Seconds and nanoseconds since the Unix epoch, as `google.protobuf.Timestamp`.
+public struct Timestamp: Sendable, Hashable {
+    public var seconds: Int64
+    public var nanos: Int32
+    public init(seconds: Int64, nanos: Int32 = 0) {
+        self.seconds = seconds
+        self.nanos = nanos
+    }
+}
+
+/// One side of the connection: `AttributeContext.Peer`.
+public struct PeerInfo: Sendable {
+    /// The socket address (IP, or a unix path), without the port.
+    public var address: String
+    public var port: UInt32
+    /// The SPIFFE ID (or other principal) Envoy reports for the peer.
+    public var principal: String
+    public var service: String
+    /// The URL-encoded PEM of the peer certificate, when Envoy includes it.
+    public var certificate: String
+    public var labels: [String: String]
+
+    public init(
+        address: String = "", port: UInt32 = 0, principal: String = "", service: String = "",
+        certificate: String = "", labels: [String: String] = [:]
+    ) {
+        self.address = address
+        self.port = port
+        self.principal = principal
+        self.service = service
+        self.certificate = certificate
+        self.labels = labels
+    }
+}
+
+/// `AttributeContext.HttpRequest`.
+public struct HTTPRequestInfo: Sendable {
+    public var id: String
+    public var method: String
+    /// The path as Envoy sends it: with the query string.
+    public var path: String
+    public var host: String
+    public var scheme: String
+    public var `protocol`: String
+    public var fragment: String
+    public var headers: HTTPHeaders
+    /// The body as text (`body`), possibly truncated by Envoy.
+    public var body: String
+    /// The body as bytes (`raw_body`), when Envoy was asked to pack it as bytes.
+    public var rawBody: [UInt8]
+    /// `size`: the body length Envoy saw, or -1 when unknown.
+    public var size: Int64
+
+    public init(
+        id: String = "", method: String = "", path: String = "", host: String = "", scheme: String = "",
+        protocol: String = "", fragment: String = "", headers: HTTPHeaders = HTTPHeaders(), body: String = "",
+        rawBody: [UInt8] = [], size: Int64 = -1
+    ) {
+        self.id = id
+        self.method = method
+        self.path = path
+        self.host = host
+        self.scheme = scheme
+        self.protocol = `protocol`
+        self.fragment = fragment
+        self.headers = headers
+        self.body = body
+        self.rawBody = rawBody
+        self.size = size
+    }
+
+    /// The path without its query string.
+    public var urlPath: Substring {
+        if let q = path.firstIndex(of: "?") { return path[..<q] }
+        return path[...]
+    }
+
+    /// The raw query string, without the `?`; empty when there is none.
+    public var query: Substring {
+        if let q = path.firstIndex(of: "?") {
+            let rest = path[path.index(after: q)...]
+            if let f = rest.firstIndex(of: "#") { return rest[..<f] }
+            return rest
+        }
+        return ""
+    }
+
+    /// True when Envoy marked the body as truncated (`x-envoy-auth-partial-body: true`).
+    public var isPartialBody: Bool {
+        headers.first("x-envoy-auth-partial-body")?.lowercased() == "true"
+    }
+}

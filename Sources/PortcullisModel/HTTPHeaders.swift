@@ -1,0 +1,49 @@
+/// Request headers with lower-cased names, in arrival order, repeated names kept.
+public struct HTTPHeaders: Sendable, Sequence {
+    public struct Field: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public private(set) var fields: [Field]
+
+    public init(_ pairs: [(String, String)] = []) {
+        fields = pairs.map { Field(name: $0.0.lowercased(), value: $0.1) }
+    }
+
+    /// Adds a header; the name is lower-cased.
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append(Field(name: name.lowercased(), value: value))
+    }
+
+    /// Removes every header with this (lower-case) name.
+    public mutating func remove(_ name: String) {
+        let n = name.lowercased()
+        fields.removeAll { $0.name == n }
+    }
+
+    /// The first value of a header (name given lower-case).
+    public func first(_ name: String) -> String? {
+        for f in fields where f.name == name { return f.value }
+        return nil
+    }
+
+    /// Every value of a header, in order.
+    public func values(_ name: String) -> [String] {
+        fields.compactMap { $0.name == name ? $0.value : nil }
+    }
+
+    /// A header's values joined with "," as Envoy's `headers` map does; nil when absent.
+    public subscript(name: String) -> String? {
+        let v = values(name)
+        return v.isEmpty ? nil : v.joined(separator: ",")
+    }
+
+    public var count: Int { fields.count }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+}

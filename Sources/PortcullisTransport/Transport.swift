@@ -1,0 +1,2 @@
+import CGRPC
+public enum TransportPlaceholder {}

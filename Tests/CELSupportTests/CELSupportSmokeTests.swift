@@ -1,0 +1,6 @@
+import Testing
+@testable import CELSupport
+
+@Test func CELSupportModuleLinks() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import CEL
+
+@Test func CELModuleLinks() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,6 @@
+import Testing
+@testable import PortcullisCodec
+
+@Test func PortcullisCodecModuleLinks() {
+    #expect(Bool(true))
+}
