@@ -35,6 +35,9 @@ let package = Package(
             linkerSettings: [.linkedLibrary("protobuf-c")]
         ),
         .target(name: "PortcullisTransport", dependencies: ["CGRPC"]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
+        .target(name: "PortcullisIdentity", dependencies: ["COpenSSL", "PortcullisModel"]),
+        .target(name: "JSONSchema", dependencies: ["LinearRegex", "PortcullisModel"]),
         .target(name: "PortcullisCodec", dependencies: ["CEnvoyProto", "PortcullisModel"]),
         .executableTarget(
             name: "portcullis",
@@ -50,5 +53,7 @@ let package = Package(
         .testTarget(name: "PortcullisPolicyTests", dependencies: ["PortcullisPolicy", "CEL", "PortcullisModel"]),
         .testTarget(name: "PortcullisCodecTests", dependencies: ["PortcullisCodec", "PortcullisModel"]),
         .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport"]),
+        .testTarget(name: "PortcullisIdentityTests", dependencies: ["PortcullisIdentity", "PortcullisModel"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "PortcullisModel"]),
     ]
 )
