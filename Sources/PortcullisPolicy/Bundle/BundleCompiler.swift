@@ -70,7 +70,7 @@ struct BundleCompiler {
             policies.append(policy)
             rules += policyRules
         }
-        if policies.isEmpty, sawManifest { sink.warning("the bundle has no policies: every request gets the bundle default", at: SourceLocation(file: "manifest.yaml", line: 1, column: 1)) }
+        if policies.isEmpty, sawManifest, !sink.hasErrors { sink.warning("the bundle has no policies: every request gets the bundle default", at: SourceLocation(file: "manifest.yaml", line: 1, column: 1)) }
 
         let data = buildData(dataEntries)
         var tests: [PolicyTest] = []

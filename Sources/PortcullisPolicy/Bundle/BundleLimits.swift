@@ -11,7 +11,7 @@ public struct BundleLimits: Sendable {
     /// Directory depth below the bundle root.
     public var maxDepth: Int = 8
     /// YAML nodes read in the whole bundle (aliases count every time they are used).
-    public var maxYAMLNodes: Int = 4_000_000
+    public var maxYAMLNodes: Int = 1_000_000
     /// Nesting depth of data values.
     public var maxDataDepth: Int = 64
 

@@ -36,6 +36,18 @@ final class RequestActivation: CELActivation {
         return value
     }
 
+    private static func peer(_ info: PeerInfo, _ facts: PeerFacts) -> CELValue {
+        .map(
+            CELMap([
+                (CELValue.string("address"), CELValue.string(info.address)),
+                (.string("port"), .int(Int64(info.port))),
+                (.string("principal"), .string(facts.principal)),
+                (.string("namespace"), .string(facts.namespace)),
+                (.string("service_account"), .string(facts.serviceAccount)),
+                (.string("trust_domain"), .string(facts.trustDomain)),
+            ]))
+    }
+
     private func compute(_ variable: Variable) -> CELValue? {
         let request = facts.request
         let http = request.http
@@ -72,7 +84,10 @@ final class RequestActivation: CELActivation {
         case .sourceAddress: return .string(request.source.address)
         case .sourcePort: return .int(Int64(request.source.port))
         case .sourcePrincipal: return .string(facts.source.principal)
-        case .sourceNamespace: return .string(facts.source.namespace)
+        case .sourceNamespace, .sourceNS: return .string(facts.source.namespace)
+        case .sourceMap: return Self.peer(request.source, facts.source)
+        case .destinationMap: return Self.peer(request.destination, facts.destination)
+        case .destinationNS: return .string(facts.destination.namespace)
         case .sourceServiceAccount: return .string(facts.source.serviceAccount)
         case .sourceTrustDomain: return .string(facts.source.trustDomain)
         case .destinationAddress: return .string(request.destination.address)

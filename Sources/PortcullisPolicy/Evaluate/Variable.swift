@@ -7,6 +7,9 @@ enum Variable: Int, CaseIterable, Sendable {
     case sourceAddress, sourcePort, sourcePrincipal, sourceNamespace, sourceServiceAccount, sourceTrustDomain
     case destinationAddress, destinationPort, destinationPrincipal, destinationNamespace
     case destinationServiceAccount, destinationTrustDomain
+    /// `namespace` is a reserved word in CEL, so `source.namespace` cannot be written: `source.ns` and
+    /// `source["namespace"]` (the whole peer as a map) can.
+    case sourceNS, destinationNS, sourceMap, destinationMap
     case connectionSNI, connectionRequestedServerName
     case contextExtensions, metadata, data, identity
     case policyName, ruleName
@@ -39,6 +42,10 @@ enum Variable: Int, CaseIterable, Sendable {
         case .destinationNamespace: return "destination.namespace"
         case .destinationServiceAccount: return "destination.service_account"
         case .destinationTrustDomain: return "destination.trust_domain"
+        case .sourceNS: return "source.ns"
+        case .destinationNS: return "destination.ns"
+        case .sourceMap: return "source"
+        case .destinationMap: return "destination"
         case .connectionSNI: return "connection.sni"
         case .connectionRequestedServerName: return "connection.requested_server_name"
         case .contextExtensions: return "context_extensions"
@@ -56,6 +63,7 @@ enum Variable: Int, CaseIterable, Sendable {
         case .requestTime: return .timestamp
         case .requestSize, .sourcePort, .destinationPort: return .int
         case .metadata, .data, .identity: return .dyn
+        case .sourceMap, .destinationMap: return .map(.string, .dyn)
         default: return .string
         }
     }
