@@ -1,0 +1,119 @@
+import CGRPC
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One worker thread and the completion queue it alone drains. Calls that arrive on the
+/// queue are served on this thread, start to finish; nothing here is shared with other
+/// workers except the handler (which is `Sendable`) and the health board.
+final class Worker: @unchecked Sendable {
+    let index: Int
+    /// `grpc_completion_queue*`, owned by this worker: shut down by the server's teardown,
+    /// drained by `run`, destroyed in `deinit`.
+    let queue: OpaquePointer
+    /// `grpc_server*`, owned by `ServerCore`, which outlives the workers' use of it.
+    let server: OpaquePointer
+    let handler: any GRPCHandler
+    let health: HealthBoard
+    /// Pool of reusable answer objects; touched only by this worker's thread.
+    private var idle: [UnaryCall] = []
+    private var drained = false
+
+    init(index: Int, server: OpaquePointer, handler: any GRPCHandler, health: HealthBoard) throws(TransportError) {
+        guard let queue = grpc_completion_queue_create_for_next(nil) else {
+            throw .coreFailure("grpc_completion_queue_create_for_next returned NULL")
+        }
+        self.index = index
+        self.queue = queue
+        self.server = server
+        self.handler = handler
+        self.health = health
+        grpc_server_register_completion_queue(server, queue, nil)
+    }
+
+    deinit {
+        if !drained {
+            grpc_completion_queue_shutdown(queue)
+            run()
+        }
+        grpc_completion_queue_destroy(queue)
+    }
+
+    /// Drains the queue until it is shut down and empty.
+    func run() {
+        while true {
+            let event = grpc_completion_queue_next(queue, gpr_inf_future(GPR_CLOCK_REALTIME), nil)
+            if event.type == GRPC_QUEUE_SHUTDOWN { break }
+            guard event.type == GRPC_OP_COMPLETE, let raw = event.tag else { continue }
+            let tag = Unmanaged<CompletionTag>.fromOpaque(raw).takeRetainedValue()
+            tag.complete(success: event.success != 0, worker: self)
+        }
+        idle.removeAll()
+        drained = true
+    }
+
+    /// Posts the calls this worker keeps requested in advance.
+    func arm(methods: [RegisteredMethod], genericDepth: Int) {
+        for method in methods {
+            for _ in 0..<method.depth { RegisteredRequest(method: method).post(on: self) }
+        }
+        for _ in 0..<genericDepth { GenericRequest().post(on: self) }
+    }
+
+    /// Serves a call that arrived for a registered method; takes over the call reference.
+    func serve(call: OpaquePointer, payload: UnsafeMutablePointer<grpc_byte_buffer>?, method: RegisteredMethod) {
+        defer { if let payload { grpc_byte_buffer_destroy(payload) } }
+        guard let payload else {
+            respond(call: call, with: .status(GRPCStatus(.invalidArgument, "missing request message")))
+            return
+        }
+        switch method.kind {
+        case .unary:
+            let response = withMessageBytes(payload) { handler.handle(method: method.path, request: $0, worker: index) }
+            respond(call: call, with: response ?? .status(GRPCStatus(.internal, "unreadable request message")))
+        case .healthCheck:
+            guard let service = withMessageBytes(payload, HealthWire.decodeService) ?? nil else {
+                respond(call: call, with: .status(GRPCStatus(.invalidArgument, "malformed HealthCheckRequest")))
+                return
+            }
+            guard let status = health.status(of: service) else {
+                respond(call: call, with: .status(GRPCStatus(.notFound, "unknown service")))
+                return
+            }
+            respond(call: call, with: .message(HealthWire.encodeResponse(status)))
+        case .healthWatch:
+            guard let service = withMessageBytes(payload, HealthWire.decodeService) ?? nil else {
+                respond(call: call, with: .status(GRPCStatus(.invalidArgument, "malformed HealthCheckRequest")))
+                return
+            }
+            WatchCall(call: call, service: service, board: health).start()
+        }
+    }
+
+    /// Answers a unary call; takes over the call reference.
+    func respond(call: OpaquePointer, with response: GRPCResponse) {
+        let answer = idle.popLast() ?? UnaryCall()
+        answer.start(call: call, response: response, worker: self)
+    }
+
+    func recycle(_ answer: UnaryCall) {
+        if idle.count < 256 { idle.append(answer) }
+    }
+
+    /// Starts the worker's thread. The thread holds a reference to the worker until `run` returns.
+    func spawn() throws(TransportError) -> pthread_t {
+        var thread = pthread_t()
+        let arg = Unmanaged.passRetained(self).toOpaque()
+        let rc = pthread_create(&thread, nil, { arg in
+            guard let arg else { return nil }
+            let worker = Unmanaged<Worker>.fromOpaque(arg).takeRetainedValue()
+            worker.run()
+            return nil
+        }, arg)
+        if rc != 0 {
+            Unmanaged<Worker>.fromOpaque(arg).release()
+            throw .threadStartFailed(rc)
+        }
+        return thread
+    }
+}
