@@ -5,14 +5,16 @@ import CGRPC
 class CompletionTag {
     func complete(success: Bool, worker: Worker) {}
 
-    /// A retained pointer for one operation in flight.
-    final func retainedTag() -> UnsafeMutableRawPointer {
-        Unmanaged.passRetained(self).toOpaque()
+    /// A retained pointer for one operation about to be started on `worker`'s queue.
+    final func retainedTag(on worker: Worker) -> UnsafeMutableRawPointer {
+        worker.operationStarting()
+        return Unmanaged.passRetained(self).toOpaque()
     }
 
     /// Gives back the reference of an operation the core refused to start.
-    static func releaseTag(_ tag: UnsafeMutableRawPointer) {
+    static func releaseTag(_ tag: UnsafeMutableRawPointer, on worker: Worker) {
         Unmanaged<CompletionTag>.fromOpaque(tag).release()
+        worker.operationEnded()
     }
 }
 

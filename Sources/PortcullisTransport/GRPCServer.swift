@@ -46,7 +46,7 @@ public final class GRPCServer: Sendable {
         do {
             for worker in workers { try threads.append(worker.spawn()) }
         } catch {
-            for w in workers { grpc_completion_queue_shutdown(w.queue) }
+            for w in workers { w.requestStop() }
             for t in threads { pthread_join(t, nil) }
             throw error
         }
@@ -79,7 +79,7 @@ public final class GRPCServer: Sendable {
         guard let parts = parts.withLock({ $0.take() }) else { return false }
         health.finish()
         let cancelled = parts.core.shutdown(grace: grace)
-        for worker in parts.workers { grpc_completion_queue_shutdown(worker.queue) }
+        for worker in parts.workers { worker.requestStop() }
         for thread in parts.threads { pthread_join(thread, nil) }
         // Dropping `parts` destroys the workers' queues, then the server, then `grpc_shutdown`.
         _ = consume parts

@@ -28,10 +28,10 @@ final class GenericRequest: CompletionTag {
     func post(on worker: Worker) -> Bool {
         call.pointee = nil
         metadata.pointee.count = 0
-        let tag = retainedTag()
+        let tag = retainedTag(on: worker)
         let rc = grpc_server_request_call(worker.server, call, details, metadata, worker.queue, worker.queue, tag)
         if rc != GRPC_CALL_OK {
-            CompletionTag.releaseTag(tag)
+            CompletionTag.releaseTag(tag, on: worker)
             return false
         }
         return true

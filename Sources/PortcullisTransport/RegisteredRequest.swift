@@ -33,11 +33,11 @@ final class RegisteredRequest: CompletionTag {
         payload.pointee = nil
         // The entries point into the previous call, which we never read: reuse the array.
         metadata.pointee.count = 0
-        let tag = retainedTag()
+        let tag = retainedTag(on: worker)
         let rc = grpc_server_request_registered_call(
             worker.server, method.handle, call, deadline, metadata, payload, worker.queue, worker.queue, tag)
         if rc != GRPC_CALL_OK {
-            CompletionTag.releaseTag(tag)
+            CompletionTag.releaseTag(tag, on: worker)
             return false
         }
         return true

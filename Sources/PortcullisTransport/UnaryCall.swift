@@ -54,9 +54,9 @@ final class UnaryCall: CompletionTag {
         send.pointee.data.send_status_from_server.status_details = hasDetails ? details : nil
         op(GRPC_OP_RECV_CLOSE_ON_SERVER).pointee.data.recv_close_on_server.cancelled = cancelled
 
-        let tag = retainedTag()
+        let tag = retainedTag(on: worker)
         if grpc_call_start_batch(call, ops, n, tag, nil) != GRPC_CALL_OK {
-            CompletionTag.releaseTag(tag)
+            CompletionTag.releaseTag(tag, on: worker)
             release()
             worker.recycle(self)
         }

@@ -8,6 +8,8 @@ final class WatchCall: @unchecked Sendable {
     private let call: OpaquePointer
     private let service: String
     private let board: HealthBoard
+    /// The worker whose queue this stream's operations complete on.
+    private let worker: Worker
     private let sendOps = UnsafeMutablePointer<grpc_op>.allocate(capacity: 3)
     private let closeOp = UnsafeMutablePointer<grpc_op>.allocate(capacity: 1)
     private let cancelled = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
@@ -22,8 +24,9 @@ final class WatchCall: @unchecked Sendable {
     private var dead = false
     private var released = false
 
-    init(call: OpaquePointer, service: String, board: HealthBoard) {
+    init(call: OpaquePointer, service: String, board: HealthBoard, worker: Worker) {
         self.call = call
+        self.worker = worker
         self.service = service
         self.board = board
         sendOps.initialize(repeating: grpc_op(), count: 3)
@@ -49,9 +52,9 @@ final class WatchCall: @unchecked Sendable {
             closeOp.pointee = grpc_op()
             closeOp.pointee.op = GRPC_OP_RECV_CLOSE_ON_SERVER
             closeOp.pointee.data.recv_close_on_server.cancelled = cancelled
-            let tag = CloseTag(self).retainedTag()
+            let tag = CloseTag(self).retainedTag(on: worker)
             if grpc_call_start_batch(call, closeOp, 1, tag, nil) != GRPC_CALL_OK {
-                CompletionTag.releaseTag(tag)
+                CompletionTag.releaseTag(tag, on: worker)
                 closed = true
                 dead = true
                 releaseIfDone(&registry)
@@ -90,9 +93,9 @@ final class WatchCall: @unchecked Sendable {
             sendOps[n].data.send_status_from_server.status_details = details
             n += 1
         }
-        let tag = SendTag(self).retainedTag()
+        let tag = SendTag(self).retainedTag(on: worker)
         if grpc_call_start_batch(call, sendOps, n, tag, nil) != GRPC_CALL_OK {
-            CompletionTag.releaseTag(tag)
+            CompletionTag.releaseTag(tag, on: worker)
             dropSendBuffers()
             dead = true
             return

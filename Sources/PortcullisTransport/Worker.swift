@@ -1,4 +1,5 @@
 import CGRPC
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,6 +19,10 @@ final class Worker: @unchecked Sendable {
     /// Pool of reusable answer objects; touched only by this worker's thread.
     private var idle: [UnaryCall] = []
     private var drained = false
+    /// Operations started on `queue` whose events have not been drained yet.
+    private let inFlight = Atomic<Int>(0)
+    private let stopRequested = Atomic<Bool>(false)
+    private let queueShutDown = Atomic<Bool>(false)
 
     init(index: Int, server: OpaquePointer, handler: any GRPCHandler, health: HealthBoard) throws(TransportError) {
         guard let queue = grpc_completion_queue_create_for_next(nil) else {
@@ -33,7 +38,7 @@ final class Worker: @unchecked Sendable {
 
     deinit {
         if !drained {
-            grpc_completion_queue_shutdown(queue)
+            requestStop()
             run()
         }
         grpc_completion_queue_destroy(queue)
@@ -47,9 +52,35 @@ final class Worker: @unchecked Sendable {
             guard event.type == GRPC_OP_COMPLETE, let raw = event.tag else { continue }
             let tag = Unmanaged<CompletionTag>.fromOpaque(raw).takeRetainedValue()
             tag.complete(success: event.success != 0, worker: self)
+            // Counted down only after `complete`, which may have started new operations.
+            operationEnded()
         }
         idle.removeAll()
         drained = true
+    }
+
+    /// The core asserts when an operation starts on a queue already shut down, and a call
+    /// cancelled at the end of the grace period may still be in its handler. So the queue
+    /// is shut down only once stop is requested and no operation of ours is pending on it:
+    /// by whichever of `requestStop` and the worker's own loop sees that state first.
+    func requestStop() {
+        stopRequested.store(true, ordering: .sequentiallyConsistent)
+        if inFlight.load(ordering: .sequentiallyConsistent) == 0 { shutDownQueueOnce() }
+    }
+
+    func operationStarting() {
+        inFlight.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    func operationEnded() {
+        let left = inFlight.subtract(1, ordering: .sequentiallyConsistent).newValue
+        if left == 0, stopRequested.load(ordering: .sequentiallyConsistent) { shutDownQueueOnce() }
+    }
+
+    private func shutDownQueueOnce() {
+        if queueShutDown.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged {
+            grpc_completion_queue_shutdown(queue)
+        }
     }
 
     /// Posts the calls this worker keeps requested in advance.
@@ -86,7 +117,7 @@ final class Worker: @unchecked Sendable {
                 respond(call: call, with: .status(GRPCStatus(.invalidArgument, "malformed HealthCheckRequest")))
                 return
             }
-            WatchCall(call: call, service: service, board: health).start()
+            WatchCall(call: call, service: service, board: health, worker: self).start()
         }
     }
 
