@@ -1,0 +1,2 @@
+import COpenSSL
+public enum IdentityPlaceholder {}

@@ -1,0 +1,6 @@
+import Testing
+@testable import PortcullisIdentity
+
+@Test func PortcullisIdentityModuleLinks() {
+    #expect(Bool(true))
+}
