@@ -73,7 +73,7 @@ final class RequestActivation: CELActivation {
             }
             return .map(CELMap(names.map { (CELValue.string($0), CELValue.string(values[$0] ?? "")) }))
         case .requestTime:
-            return request.time.map { .timestamp(CELTimestamp(seconds: $0.seconds, nanos: $0.nanos)) }
+            return request.time.flatMap { Self.timestamp($0) }
         case .requestID: return http.map { .string($0.id) }
         case .requestSize: return http.map { .int($0.size) }
         case .requestProtocol: return http.map { .string($0.protocol) }
