@@ -33,11 +33,11 @@ func celEquals(_ lhs: CELValue, _ rhs: CELValue) -> Bool {
             guard let w = b[k], celEquals(v, w) else { return false }
         }
         return true
-//OFF    case (.timestamp(let a), .timestamp(let b)): return a == b // @support
-//OFF    case (.duration(let a), .duration(let b)): return a == b // @support
+    case (.timestamp(let a), .timestamp(let b)): return a == b
+    case (.duration(let a), .duration(let b)): return a == b
     case (.type(let a), .type(let b)): return a == b
-//OFF    case (.ip(let a), .ip(let b)): return a == b // @support
-//OFF    case (.cidr(let a), .cidr(let b)): return a == b // @support
+    case (.ip(let a), .ip(let b)): return a == b
+    case (.cidr(let a), .cidr(let b)): return a == b
     case (.error(let a), .error(let b)): return a == b
     default: return false
     }
@@ -89,8 +89,8 @@ func celCompare(_ lhs: CELValue, _ rhs: CELValue) -> Int? {
         return compareBytes(a.utf8, b.utf8)
     case (.bytes(let a), .bytes(let b)): return compareBytes(a, b)
     case (.bool(let a), .bool(let b)): return a == b ? 0 : (a ? 1 : -1)
-//OFF    case (.timestamp(let a), .timestamp(let b)): return a < b ? -1 : (a == b ? 0 : 1) // @support
-//OFF    case (.duration(let a), .duration(let b)): return a < b ? -1 : (a == b ? 0 : 1) // @support
+    case (.timestamp(let a), .timestamp(let b)): return a < b ? -1 : (a == b ? 0 : 1)
+    case (.duration(let a), .duration(let b)): return a < b ? -1 : (a == b ? 0 : 1)
     default: return nil
     }
 }

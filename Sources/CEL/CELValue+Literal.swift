@@ -32,10 +32,10 @@ extension CELValue: CustomStringConvertible {
         case .list(let l): return "[" + l.map(\.literal).joined(separator: ", ") + "]"
         case .map(let m): return "{" + m.entries.map { "\($0.key.literal): \($0.value.literal)" }.joined(separator: ", ") + "}"
         case .type(let t): return t.name
-//OFF        case .timestamp(let t): return "timestamp(\"\(CivilTime.formatTimestamp(t))\")" // @support
-//OFF        case .duration(let d): return "duration(\"\(CivilTime.formatDuration(d))\")" // @support
-//OFF        case .ip(let a): return "ip(\"\(a.description)\")" // @support
-//OFF        case .cidr(let n): return "cidr(\"\(n.description)\")" // @support
+        case .timestamp(let t): return "timestamp(\"\(CivilTime.formatTimestamp(t))\")"
+        case .duration(let d): return "duration(\"\(CivilTime.formatDuration(d))\")"
+        case .ip(let a): return "ip(\"\(a.description)\")"
+        case .cidr(let n): return "cidr(\"\(n.description)\")"
         case .error(let e): return "error(\(CELValue.quote(e.message)))"
         }
     }

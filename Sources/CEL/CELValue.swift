@@ -11,13 +11,13 @@ public enum CELValue: Sendable {
     case bytes([UInt8])
     case list([CELValue])
     case map(CELMap)
-//OFF    case timestamp(CELTimestamp) // @support
-//OFF    case duration(CELDuration) // @support
+    case timestamp(CELTimestamp)
+    case duration(CELDuration)
     case type(CELTypeName)
     /// An IP address built by `ip("...")`.
-//OFF    case ip(IPAddress) // @support
+    case ip(IPAddress)
     /// A network built by `cidr("...")`.
-//OFF    case cidr(CIDR) // @support
+    case cidr(CIDR)
     case error(CELError)
 }
 
@@ -34,11 +34,11 @@ extension CELValue {
         case .bytes: return .bytes
         case .list: return .list
         case .map: return .map
-//OFF        case .timestamp: return .timestamp // @support
-//OFF        case .duration: return .duration // @support
+        case .timestamp: return .timestamp
+        case .duration: return .duration
         case .type: return .type
-//OFF        case .ip: return CELTypeName(name: "net.IP") // @support
-//OFF        case .cidr: return CELTypeName(name: "net.CIDR") // @support
+        case .ip: return CELTypeName(name: "net.IP")
+        case .cidr: return CELTypeName(name: "net.CIDR")
         case .error: return CELTypeName(name: "error")
         }
     }

@@ -263,8 +263,8 @@ struct Checker {
         case .bytes: return .bytes
         case .list: return .list(.dyn)
         case .map: return .map(.dyn, .dyn)
-//OFF        case .timestamp: return .timestamp // @support
-//OFF        case .duration: return .duration // @support
+        case .timestamp: return .timestamp
+        case .duration: return .duration
         case .type: return .type
         default: return .dyn
         }

@@ -59,15 +59,15 @@ enum Evaluator {
             if x.isError { return x }
             guard let k = CELMapKey(x) else { return .bool(false) }
             return .bool(keys.contains(k))
-//OFF        case .matchesRegex(let a, let re): // @support
-//OFF            let x = eval(a, &c) // @support
-//OFF            switch x { // @support
-//OFF            case .string(let s): // @support
-//OFF                c.cost &+= s.utf8.count >> 4 // @support
-//OFF                return .bool(re.search(s)) // @support
-//OFF            case .error: return x // @support
-//OFF            default: return .noOverload("matches") // @support
-//OFF            } // @support
+        case .matchesRegex(let a, let re):
+            let x = eval(a, &c)
+            switch x {
+            case .string(let s):
+                c.cost &+= s.utf8.count >> 4
+                return .bool(re.search(s))
+            case .error: return x
+            default: return .noOverload("matches")
+            }
         case .call1(let f, let a):
             let x = eval(a, &c)
             if x.isError { return x }

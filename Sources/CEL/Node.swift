@@ -21,7 +21,7 @@ indirect enum Node: Sendable {
     /// `x in [constants]` with every constant usable as a hash key.
     case inKeySet(Node, Set<CELMapKey>)
     /// `x.matches("const")`, the regex compiled once.
-//OFF    case matchesRegex(Node, LinearRegex) // @support
+    case matchesRegex(Node, LinearRegex)
     case list([Node])
     case map([(Node, Node)])
     case comprehension(Expr.Macro, range: Node, local: Int, body: Node, filter: Node?)

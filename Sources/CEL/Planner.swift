@@ -84,14 +84,14 @@ struct Planner {
                 }
                 if ok { return .inKeySet(args[0], keys) }
             }
-//OFF        case (.matches, 2): // @support
-//OFF            if case .constant(.string(let pattern)) = args[1] { // @support
-//OFF                do { // @support
-//OFF                    return .matchesRegex(args[0], try LinearRegex(pattern)) // @support
-//OFF                } catch { // @support
-//OFF                    return .constant(.err("invalid regular expression '\(pattern)': \(error.message)")) // @support
-//OFF                } // @support
-//OFF            } // @support
+        case (.matches, 2):
+            if case .constant(.string(let pattern)) = args[1] {
+                do {
+                    return .matchesRegex(args[0], try LinearRegex(pattern))
+                } catch {
+                    return .constant(.err("invalid regular expression '\(pattern)': \(error.message)"))
+                }
+            }
         default:
             break
         }

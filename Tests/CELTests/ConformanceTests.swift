@@ -33,14 +33,7 @@ import Testing
         print("total: cel conformance: \(total.passed) passed, \(total.failed) failed, \(total.skipped) skipped")
         let ran = total.passed + total.failed
         #expect(ran > 0)
-        if Evaluator.supportAvailable {
-            #expect(Double(total.passed) >= 0.95 * Double(ran), "pass rate \(total.passed)/\(ran) is below 95%")
-        } else {
-            // Until the CELSupport and LinearRegex modules land, time and regex tests cannot pass.
-            withKnownIssue("time, duration and regex functions are not available yet") {
-                #expect(Double(total.passed) >= 0.95 * Double(ran), "pass rate \(total.passed)/\(ran) is below 95%")
-            }
-        }
+        #expect(Double(total.passed) >= 0.95 * Double(ran), "pass rate \(total.passed)/\(ran) is below 95%")
     }
 
     static func run(file data: Data) throws -> Outcome {
@@ -141,12 +134,12 @@ import Testing
             }
             return .map(CELMap(entries))
         case "type": return .type(CELTypeName(name: payload as? String ?? ""))
-//OFF        case "duration": // @support
-//OFF            guard let s = payload as? String, let d = CivilTime.parseDuration(s) else { throw CELError(message: "bad duration") } // @support
-//OFF            return .duration(d) // @support
-//OFF        case "timestamp": // @support
-//OFF            guard let s = payload as? String, let t = CivilTime.parseTimestamp(s) else { throw CELError(message: "bad timestamp") } // @support
-//OFF            return .timestamp(t) // @support
+        case "duration":
+            guard let s = payload as? String, let d = CivilTime.parseDuration(s) else { throw CELError(message: "bad duration") }
+            return .duration(d)
+        case "timestamp":
+            guard let s = payload as? String, let t = CivilTime.parseTimestamp(s) else { throw CELError(message: "bad timestamp") }
+            return .timestamp(t)
         default:
             throw NeedsProtobuf()
         }
