@@ -12,11 +12,17 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "portcullis", targets: ["portcullis"]),
+        .library(name: "CEL", targets: ["CEL"]),
+        .library(name: "PortcullisPolicy", targets: ["PortcullisPolicy"]),
+        .library(name: "LinearRegex", targets: ["LinearRegex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
     ],
     targets: [
         .target(name: "PortcullisModel"),
@@ -38,6 +44,16 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
         .target(name: "PortcullisIdentity", dependencies: ["COpenSSL", "PortcullisModel", "JSONSchema"]),
         .target(name: "JSONSchema", dependencies: ["LinearRegex", "PortcullisModel"]),
+        .target(
+            name: "PortcullisOps",
+            dependencies: [
+                "PortcullisModel", "PortcullisIdentity",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
+        ),
         .target(name: "PortcullisCodec", dependencies: ["CEnvoyProto", "PortcullisModel"]),
         .executableTarget(
             name: "portcullis",
@@ -53,8 +69,9 @@ let package = Package(
         .testTarget(name: "CELTests", dependencies: ["CEL"]),
         .testTarget(name: "PortcullisPolicyTests", dependencies: ["PortcullisPolicy", "CEL", "PortcullisModel"]),
         .testTarget(name: "PortcullisCodecTests", dependencies: ["PortcullisCodec", "PortcullisModel"]),
-        .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport"]),
+        .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport", "CGRPC"]),
         .testTarget(name: "PortcullisIdentityTests", dependencies: ["PortcullisIdentity", "PortcullisModel", "JSONSchema"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "PortcullisModel"]),
+        .testTarget(name: "PortcullisOpsTests", dependencies: ["PortcullisOps", "PortcullisModel"]),
     ]
 )

@@ -1,0 +1,2 @@
+import PortcullisModel
+public enum OpsPlaceholder {}

@@ -1,0 +1,6 @@
+import Testing
+@testable import PortcullisOps
+
+@Test func PortcullisOpsModuleLinks() {
+    #expect(Bool(true))
+}
