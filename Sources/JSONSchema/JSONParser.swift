@@ -17,7 +17,7 @@ public struct JSONParseLimits: Sendable, Hashable {
 }
 
 /// Why a JSON document was refused. `offset` is the byte offset of the problem (0-based).
-public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct StrictJSONError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         case tooLarge(limit: Int)
         case tooDeep(limit: Int)
@@ -66,7 +66,7 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
 
 /// A strict RFC 8259 JSON parser producing `JSONValue`.
 ///
-/// Refuses, with a `JSONParseError` naming the byte offset: documents over `maxBytes`, nesting over
+/// Refuses, with a `StrictJSONError` naming the byte offset: documents over `maxBytes`, nesting over
 /// `maxDepth`, duplicate object keys, invalid UTF-8 (including lone surrogate escapes), unescaped
 /// control characters, numbers JSON does not allow (`01`, `1.`, `+1`, `NaN`) or that overflow a
 /// `Double`, and anything but whitespace after the value. Recursion is bounded by `maxDepth`.
@@ -78,16 +78,16 @@ public struct JSONParser: Sendable {
     }
 
     /// Parses a complete document.
-    public func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        if bytes.count > limits.maxBytes { throw JSONParseError(.tooLarge(limit: limits.maxBytes), at: limits.maxBytes) }
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+    public func parse(_ bytes: [UInt8]) throws(StrictJSONError) -> JSONValue {
+        if bytes.count > limits.maxBytes { throw StrictJSONError(.tooLarge(limit: limits.maxBytes), at: limits.maxBytes) }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> JSONValue in
             var reader = JSONReader(buffer: buffer, maxDepth: limits.maxDepth)
             return try reader.document()
         }
     }
 
     /// Parses a complete document from text.
-    public func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    public func parse(_ text: String) throws(StrictJSONError) -> JSONValue {
         try parse(Array(text.utf8))
     }
 }
@@ -103,11 +103,11 @@ struct JSONReader {
         self.maxDepth = maxDepth
     }
 
-    mutating func document() throws(JSONParseError) -> JSONValue {
+    mutating func document() throws(StrictJSONError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue(depth: 0)
         skipWhitespace()
-        if pos != buffer.count { throw JSONParseError(.trailingData, at: pos) }
+        if pos != buffer.count { throw StrictJSONError(.trailingData, at: pos) }
         return value
     }
 
@@ -120,12 +120,12 @@ struct JSONReader {
         }
     }
 
-    func peek() throws(JSONParseError) -> UInt8 {
-        guard pos < buffer.count else { throw JSONParseError(.unexpectedEnd, at: pos) }
+    func peek() throws(StrictJSONError) -> UInt8 {
+        guard pos < buffer.count else { throw StrictJSONError(.unexpectedEnd, at: pos) }
         return buffer[pos]
     }
 
-    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func parseValue(depth: Int) throws(StrictJSONError) -> JSONValue {
         let b = try peek()
         switch b {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
@@ -135,22 +135,22 @@ struct JSONReader {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        default: throw JSONParseError(.unexpectedByte(b), at: pos)
+        default: throw StrictJSONError(.unexpectedByte(b), at: pos)
         }
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONParseError) {
+    mutating func literal(_ word: StaticString) throws(StrictJSONError) {
         let count = word.utf8CodeUnitCount
         let start = word.utf8Start
         for i in 0..<count {
             let b = try peek()
-            if b != start[i] { throw JSONParseError(.unexpectedByte(b), at: pos) }
+            if b != start[i] { throw StrictJSONError(.unexpectedByte(b), at: pos) }
             pos += 1
         }
     }
 
-    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
-        if depth > maxDepth { throw JSONParseError(.tooDeep(limit: maxDepth), at: pos) }
+    mutating func parseObject(depth: Int) throws(StrictJSONError) -> JSONValue {
+        if depth > maxDepth { throw StrictJSONError(.tooDeep(limit: maxDepth), at: pos) }
         pos += 1
         var fields: [String: JSONValue] = [:]
         skipWhitespace()
@@ -162,28 +162,28 @@ struct JSONReader {
             skipWhitespace()
             let keyOffset = pos
             let b = try peek()
-            guard b == UInt8(ascii: "\"") else { throw JSONParseError(.unexpectedByte(b), at: pos) }
+            guard b == UInt8(ascii: "\"") else { throw StrictJSONError(.unexpectedByte(b), at: pos) }
             let key = try parseString()
             skipWhitespace()
             let colon = try peek()
-            guard colon == UInt8(ascii: ":") else { throw JSONParseError(.unexpectedByte(colon), at: pos) }
+            guard colon == UInt8(ascii: ":") else { throw StrictJSONError(.unexpectedByte(colon), at: pos) }
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
             if fields.updateValue(value, forKey: key) != nil {
-                throw JSONParseError(.duplicateKey(key), at: keyOffset)
+                throw StrictJSONError(.duplicateKey(key), at: keyOffset)
             }
             skipWhitespace()
             let next = try peek()
             pos += 1
             if next == UInt8(ascii: ",") { continue }
             if next == UInt8(ascii: "}") { return .object(fields) }
-            throw JSONParseError(.unexpectedByte(next), at: pos - 1)
+            throw StrictJSONError(.unexpectedByte(next), at: pos - 1)
         }
     }
 
-    mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        if depth > maxDepth { throw JSONParseError(.tooDeep(limit: maxDepth), at: pos) }
+    mutating func parseArray(depth: Int) throws(StrictJSONError) -> JSONValue {
+        if depth > maxDepth { throw StrictJSONError(.tooDeep(limit: maxDepth), at: pos) }
         pos += 1
         var items: [JSONValue] = []
         skipWhitespace()
@@ -199,11 +199,11 @@ struct JSONReader {
             pos += 1
             if next == UInt8(ascii: ",") { continue }
             if next == UInt8(ascii: "]") { return .array(items) }
-            throw JSONParseError(.unexpectedByte(next), at: pos - 1)
+            throw StrictJSONError(.unexpectedByte(next), at: pos - 1)
         }
     }
 
-    mutating func parseNumber() throws(JSONParseError) -> Double {
+    mutating func parseNumber() throws(StrictJSONError) -> Double {
         let start = pos
         if buffer[pos] == UInt8(ascii: "-") { pos += 1 }
         // int = zero / ( digit1-9 *DIGIT )
@@ -213,35 +213,35 @@ struct JSONReader {
         } else if first >= UInt8(ascii: "1") && first <= UInt8(ascii: "9") {
             while pos < buffer.count, isDigit(buffer[pos]) { pos += 1 }
         } else {
-            throw JSONParseError(.invalidNumber, at: start)
+            throw StrictJSONError(.invalidNumber, at: start)
         }
         if pos < buffer.count, buffer[pos] == UInt8(ascii: ".") {
             pos += 1
-            guard pos < buffer.count, isDigit(buffer[pos]) else { throw JSONParseError(.invalidNumber, at: start) }
+            guard pos < buffer.count, isDigit(buffer[pos]) else { throw StrictJSONError(.invalidNumber, at: start) }
             while pos < buffer.count, isDigit(buffer[pos]) { pos += 1 }
         }
         if pos < buffer.count, buffer[pos] == UInt8(ascii: "e") || buffer[pos] == UInt8(ascii: "E") {
             pos += 1
             if pos < buffer.count, buffer[pos] == UInt8(ascii: "+") || buffer[pos] == UInt8(ascii: "-") { pos += 1 }
-            guard pos < buffer.count, isDigit(buffer[pos]) else { throw JSONParseError(.invalidNumber, at: start) }
+            guard pos < buffer.count, isDigit(buffer[pos]) else { throw StrictJSONError(.invalidNumber, at: start) }
             while pos < buffer.count, isDigit(buffer[pos]) { pos += 1 }
         }
         // A digit straight after a leading zero ("01") is not JSON.
-        if pos < buffer.count, isDigit(buffer[pos]) { throw JSONParseError(.invalidNumber, at: start) }
+        if pos < buffer.count, isDigit(buffer[pos]) { throw StrictJSONError(.invalidNumber, at: start) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<pos]), as: UTF8.self)
-        guard let value = Double(text) else { throw JSONParseError(.invalidNumber, at: start) }
-        if !value.isFinite { throw JSONParseError(.numberOutOfRange, at: start) }
+        guard let value = Double(text) else { throw StrictJSONError(.invalidNumber, at: start) }
+        if !value.isFinite { throw StrictJSONError(.numberOutOfRange, at: start) }
         return value
     }
 
     func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
-    mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(StrictJSONError) -> String {
         pos += 1  // opening quote
         // Fast path: no escapes, ASCII or validated UTF-8 up to the closing quote.
         var scalars = String.UnicodeScalarView()
         while true {
-            guard pos < buffer.count else { throw JSONParseError(.unexpectedEnd, at: pos) }
+            guard pos < buffer.count else { throw StrictJSONError(.unexpectedEnd, at: pos) }
             let b = buffer[pos]
             switch b {
             case UInt8(ascii: "\""):
@@ -250,7 +250,7 @@ struct JSONReader {
             case UInt8(ascii: "\\"):
                 scalars.append(try parseEscape())
             case 0..<0x20:
-                throw JSONParseError(.controlCharacterInString, at: pos)
+                throw StrictJSONError(.controlCharacterInString, at: pos)
             case 0x20..<0x80:
                 scalars.append(Unicode.Scalar(b))
                 pos += 1
@@ -261,7 +261,7 @@ struct JSONReader {
     }
 
     /// Decodes one multi-byte UTF-8 sequence strictly (no overlongs, no surrogates, <= U+10FFFF).
-    mutating func decodeUTF8() throws(JSONParseError) -> Unicode.Scalar {
+    mutating func decodeUTF8() throws(StrictJSONError) -> Unicode.Scalar {
         let start = pos
         let b0 = buffer[pos]
         var need: Int
@@ -271,27 +271,27 @@ struct JSONReader {
         case 0xC2...0xDF: need = 1; value = UInt32(b0 & 0x1F); minimum = 0x80
         case 0xE0...0xEF: need = 2; value = UInt32(b0 & 0x0F); minimum = 0x800
         case 0xF0...0xF4: need = 3; value = UInt32(b0 & 0x07); minimum = 0x10000
-        default: throw JSONParseError(.invalidUTF8, at: start)
+        default: throw StrictJSONError(.invalidUTF8, at: start)
         }
         pos += 1
         while need > 0 {
-            guard pos < buffer.count else { throw JSONParseError(.invalidUTF8, at: start) }
+            guard pos < buffer.count else { throw StrictJSONError(.invalidUTF8, at: start) }
             let b = buffer[pos]
-            guard b & 0xC0 == 0x80 else { throw JSONParseError(.invalidUTF8, at: start) }
+            guard b & 0xC0 == 0x80 else { throw StrictJSONError(.invalidUTF8, at: start) }
             value = (value << 6) | UInt32(b & 0x3F)
             pos += 1
             need -= 1
         }
         guard value >= minimum, let scalar = Unicode.Scalar(value) else {
-            throw JSONParseError(.invalidUTF8, at: start)
+            throw StrictJSONError(.invalidUTF8, at: start)
         }
         return scalar
     }
 
-    mutating func parseEscape() throws(JSONParseError) -> Unicode.Scalar {
+    mutating func parseEscape() throws(StrictJSONError) -> Unicode.Scalar {
         let start = pos
         pos += 1
-        guard pos < buffer.count else { throw JSONParseError(.unexpectedEnd, at: pos) }
+        guard pos < buffer.count else { throw StrictJSONError(.unexpectedEnd, at: pos) }
         let b = buffer[pos]
         pos += 1
         switch b {
@@ -307,24 +307,24 @@ struct JSONReader {
             let high = try hex4(start: start)
             if high >= 0xD800 && high <= 0xDBFF {
                 guard pos + 1 < buffer.count, buffer[pos] == UInt8(ascii: "\\"), buffer[pos + 1] == UInt8(ascii: "u") else {
-                    throw JSONParseError(.invalidEscape, at: start)
+                    throw StrictJSONError(.invalidEscape, at: start)
                 }
                 pos += 2
                 let low = try hex4(start: start)
-                guard low >= 0xDC00 && low <= 0xDFFF else { throw JSONParseError(.invalidEscape, at: start) }
+                guard low >= 0xDC00 && low <= 0xDFFF else { throw StrictJSONError(.invalidEscape, at: start) }
                 let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                guard let scalar = Unicode.Scalar(combined) else { throw JSONParseError(.invalidEscape, at: start) }
+                guard let scalar = Unicode.Scalar(combined) else { throw StrictJSONError(.invalidEscape, at: start) }
                 return scalar
             }
-            guard let scalar = Unicode.Scalar(high) else { throw JSONParseError(.invalidEscape, at: start) }
+            guard let scalar = Unicode.Scalar(high) else { throw StrictJSONError(.invalidEscape, at: start) }
             return scalar
         default:
-            throw JSONParseError(.invalidEscape, at: start)
+            throw StrictJSONError(.invalidEscape, at: start)
         }
     }
 
-    mutating func hex4(start: Int) throws(JSONParseError) -> UInt32 {
-        guard pos + 4 <= buffer.count else { throw JSONParseError(.invalidEscape, at: start) }
+    mutating func hex4(start: Int) throws(StrictJSONError) -> UInt32 {
+        guard pos + 4 <= buffer.count else { throw StrictJSONError(.invalidEscape, at: start) }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let b = buffer[pos]
@@ -333,7 +333,7 @@ struct JSONReader {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
-            default: throw JSONParseError(.invalidEscape, at: start)
+            default: throw StrictJSONError(.invalidEscape, at: start)
             }
             value = value << 4 | UInt32(digit)
             pos += 1

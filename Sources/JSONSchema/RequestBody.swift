@@ -12,7 +12,7 @@ public enum RequestBody: Sendable, Hashable {
         /// Envoy truncated the body (`x-envoy-auth-partial-body: true`): it never satisfies a body rule.
         case partial
         case unsupportedContentType(String)
-        case invalidJSON(JSONParseError)
+        case invalidJSON(StrictJSONError)
         case invalidForm(FormParseError)
 
         public var description: String {

@@ -39,7 +39,7 @@ public struct JWT: Sendable {
         do {
             guard case .object(let h) = try parser.parse(headerBytes) else { throw JWTError.malformed("header is not a JSON object") }
             header = h
-        } catch let e as JSONParseError {
+        } catch let e as StrictJSONError {
             throw .malformed("header: \(e)")
         } catch {
             throw .malformed("header is not a JSON object")
@@ -58,7 +58,7 @@ public struct JWT: Sendable {
         do {
             guard case .object(let c) = try parser.parse(payloadBytes) else { throw JWTError.malformed("claims are not a JSON object") }
             claims = c
-        } catch let e as JSONParseError {
+        } catch let e as StrictJSONError {
             throw .malformed("claims: \(e)")
         } catch {
             throw .malformed("claims are not a JSON object")

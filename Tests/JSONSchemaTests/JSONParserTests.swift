@@ -39,13 +39,13 @@ import Testing
         #expect {
             _ = try parser.parse(text)
         } throws: { error in
-            (error as? JSONParseError)?.description.hasSuffix(message) == true
+            (error as? StrictJSONError)?.description.hasSuffix(message) == true
         }
     }
 
     @Test func rejectsInvalidUTF8() throws {
         for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22]] {
-            #expect(throws: JSONParseError.self) { _ = try parser.parse(bytes) }
+            #expect(throws: StrictJSONError.self) { _ = try parser.parse(bytes) }
             do {
                 _ = try parser.parse(bytes)
             } catch {
@@ -56,7 +56,7 @@ import Testing
 
     @Test func enforcesSizeLimit() throws {
         let small = JSONParser(limits: JSONParseLimits(maxBytes: 10, maxDepth: 8))
-        #expect(throws: JSONParseError(.tooLarge(limit: 10), at: 10)) { _ = try small.parse("[1,2,3,4,5,6]") }
+        #expect(throws: StrictJSONError(.tooLarge(limit: 10), at: 10)) { _ = try small.parse("[1,2,3,4,5,6]") }
         #expect(try small.parse("[1,2,3]") == .array([.number(1), .number(2), .number(3)]))
     }
 
@@ -71,7 +71,7 @@ import Testing
         }
         // A very deep document is refused, not a stack overflow.
         let deep = String(repeating: "[", count: 100_000)
-        #expect(throws: JSONParseError.self) { _ = try JSONParser().parse(deep) }
+        #expect(throws: StrictJSONError.self) { _ = try JSONParser().parse(deep) }
     }
 
     @Test func errorReportsOffset() {
