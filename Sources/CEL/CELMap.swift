@@ -1,54 +1,81 @@
 /// A CEL map. Keys are bool, int, uint or string; int, uint and integral double keys compare numerically.
 /// Iteration keeps insertion order.
 public struct CELMap: Sendable {
-    @usableFromInline var keyList: [CELValue]
-    @usableFromInline var valueList: [CELValue]
-    @usableFromInline var index: [CELMapKey: Int]
+    var keyList: [CELValue]
+    var valueList: [CELValue]
+    /// Normalised keys, parallel to `keyList`.
+    var normalized: [CELMapKey]
+    /// Built only for maps larger than `CELMap.linearLimit`; small maps are scanned, which is faster than hashing.
+    var index: [CELMapKey: Int]?
+    static let linearLimit = 8
 
     public init() {
-        keyList = []; valueList = []; index = [:]
+        keyList = []; valueList = []; normalized = []; index = nil
     }
 
     /// Builds a map; a later duplicate key replaces the earlier value. Keys of unsupported kinds are dropped.
     public init(_ entries: [(CELValue, CELValue)]) {
         self.init()
-        for (k, v) in entries { _ = insert(k, v) }
+        for (k, v) in entries { insert(k, v) }
     }
 
     public init(_ strings: [String: CELValue]) {
         self.init()
         keyList.reserveCapacity(strings.count)
         valueList.reserveCapacity(strings.count)
-        for (k, v) in strings.sorted(by: { $0.key < $1.key }) { _ = insert(.string(k), v) }
+        normalized.reserveCapacity(strings.count)
+        for (k, v) in strings.sorted(by: { $0.key < $1.key }) { insert(.string(k), v) }
+    }
+
+    func position(_ k: CELMapKey) -> Int? {
+        if let index { return index[k] }
+        for i in normalized.indices where normalized[i] == k { return i }
+        return nil
+    }
+
+    func position(string key: String) -> Int? {
+        if let index { return index[.string(CELStringKey(key))] }
+        for i in normalized.indices {
+            if case .string(let s) = normalized[i], StringBytes.equal(s.value, key) { return i }
+        }
+        return nil
     }
 
     /// Inserts or replaces. Returns false when the key is not a valid map key kind.
     @discardableResult
     mutating func insert(_ key: CELValue, _ value: CELValue) -> Bool {
         guard let k = CELMapKey(key) else { return false }
-        if let i = index[k] {
+        if let i = position(k) {
             valueList[i] = value
-        } else {
-            index[k] = keyList.count
-            keyList.append(key)
-            valueList.append(value)
+            return true
+        }
+        normalized.append(k)
+        keyList.append(key)
+        valueList.append(value)
+        if index != nil {
+            index?[k] = keyList.count - 1
+        } else if keyList.count > CELMap.linearLimit {
+            var d: [CELMapKey: Int] = [:]
+            d.reserveCapacity(keyList.count * 2)
+            for (i, n) in normalized.enumerated() { d[n] = i }
+            index = d
         }
         return true
     }
 
     func contains(_ key: CELValue) -> Bool {
         guard let k = CELMapKey(key) else { return false }
-        return index[k] != nil
+        return position(k) != nil
     }
 
     public subscript(key: CELValue) -> CELValue? {
-        guard let k = CELMapKey(key), let i = index[k] else { return nil }
+        guard let k = CELMapKey(key), let i = position(k) else { return nil }
         return valueList[i]
     }
 
     /// Fast look-up by a string key.
-    @inlinable public subscript(string key: String) -> CELValue? {
-        guard let i = index[.string(CELStringKey(key))] else { return nil }
+    public subscript(string key: String) -> CELValue? {
+        guard let i = position(string: key) else { return nil }
         return valueList[i]
     }
 
@@ -63,7 +90,6 @@ public struct CELMap: Sendable {
 }
 
 /// The hashable identity of a map key. Numbers are normalised so that 1, 1u and 1.0 are one key.
-@usableFromInline
 enum CELMapKey: Hashable, Sendable {
     case bool(Bool)
     case int(Int64)
@@ -91,13 +117,11 @@ enum CELMapKey: Hashable, Sendable {
 }
 
 /// A string compared and hashed by its UTF-8 bytes: CEL does not normalise Unicode, unlike Swift's `String ==`.
-@usableFromInline
 struct CELStringKey: Hashable, Sendable {
-    @usableFromInline let value: String
-    @inlinable init(_ value: String) { self.value = value }
-    @inlinable static func == (a: CELStringKey, b: CELStringKey) -> Bool { a.value.utf8.elementsEqual(b.value.utf8) }
-    @inlinable func hash(into hasher: inout Hasher) {
-        var v = value
-        v.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    let value: String
+    init(_ value: String) { self.value = value }
+    static func == (a: CELStringKey, b: CELStringKey) -> Bool { StringBytes.equal(a.value, b.value) }
+    func hash(into hasher: inout Hasher) {
+        StringBytes.withBytes(value) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
