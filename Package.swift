@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "CELTests", dependencies: ["CEL"]),
         .testTarget(name: "PortcullisPolicyTests", dependencies: ["PortcullisPolicy", "CEL", "PortcullisModel"]),
         .testTarget(name: "PortcullisCodecTests", dependencies: ["PortcullisCodec", "PortcullisModel"]),
-        .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport"]),
+        .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport", "CGRPC"]),
         .testTarget(name: "PortcullisIdentityTests", dependencies: ["PortcullisIdentity", "PortcullisModel"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "PortcullisModel"]),
         .testTarget(name: "PortcullisOpsTests", dependencies: ["PortcullisOps", "PortcullisModel"]),

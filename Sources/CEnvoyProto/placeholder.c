@@ -1,1 +1,0 @@
-/* Generated protobuf-c sources live beside this file (make protos). */

@@ -1,6 +1,0 @@
-import Testing
-@testable import LinearRegex
-
-@Test func LinearRegexModuleLinks() {
-    #expect(Bool(true))
-}

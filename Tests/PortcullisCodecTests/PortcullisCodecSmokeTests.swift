@@ -1,6 +1,0 @@
-import Testing
-@testable import PortcullisCodec
-
-@Test func PortcullisCodecModuleLinks() {
-    #expect(Bool(true))
-}
