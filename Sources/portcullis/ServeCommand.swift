@@ -1,8 +1,101 @@
 import ArgumentParser
+import PortcullisTransport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct ServeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Not yet built.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve Envoy ext_authz v3 checks (gRPC) from a rule bundle.",
+        discussion: """
+            Listens for envoy.service.auth.v3.Authorization/Check and grpc.health.v1.Health.
+            SIGTERM or SIGINT: health turns NOT_SERVING, new calls are refused, calls in flight
+            get --shutdown-grace seconds to finish, then the process exits 0.
+            """
+    )
+
+    @Option(name: .long, help: "Rule bundle: a directory or a single file.")
+    var bundle: String?
+
+    @Option(name: .long, help: "Address to listen on: host:port, [v6]:port or unix:/path. Repeatable. (default: 127.0.0.1:9191)")
+    var listen: [String] = []
+
+    @Option(name: .long, help: "Worker threads. (default: the number of cores)")
+    var threads: Int = GRPCServerConfiguration.defaultThreads
+
+    @Option(name: .customLong("shutdown-grace"), help: "Seconds calls in flight get to finish on shutdown.")
+    var shutdownGrace: Double = 5
+
+    @Option(name: .customLong("max-request-bytes"), help: "Largest request accepted; larger ones get RESOURCE_EXHAUSTED.")
+    var maxRequestBytes: Int = 4 << 20
+
+    @Option(name: .customLong("test-handler"), help: .private)
+    var testHandler: ServeTestHandler.Kind?
+
+    @Option(name: .customLong("test-authorizer"), help: .private)
+    var testAuthorizer: ServeTestAuthorizer.Kind?
+
+    @Option(name: .customLong("test-delay-ms"), help: .private)
+    var testDelayMilliseconds: Int = 0
+
+    func validate() throws {
+        if bundle == nil && testHandler == nil && testAuthorizer == nil { throw ValidationError("--bundle is required") }
+        if !(shutdownGrace >= 0 && shutdownGrace <= 3600) { throw ValidationError("--shutdown-grace must be 0...3600 seconds") }
+        if threads < 1 || threads > 256 { throw ValidationError("--threads must be 1...256") }
+        if maxRequestBytes < 1 || maxRequestBytes > Int(Int32.max) {
+            throw ValidationError("--max-request-bytes must be 1...\(Int32.max)")
+        }
+    }
+
     func run() throws {
-        throw ValidationError("portcullis serve is not built yet")
+        // Before anything starts a thread: the gRPC core's threads must not take these signals.
+        TerminationSignals.block()
+        let handler = try makeHandler()
+        let configuration = GRPCServerConfiguration(
+            listen: listen.isEmpty ? ["127.0.0.1:9191"] : listen,
+            unaryMethods: [CheckService.method],
+            threads: threads,
+            maxRequestBytes: maxRequestBytes,
+            healthServices: CheckService.healthServices
+        )
+        let server: GRPCServer
+        do {
+            server = try GRPCServer(configuration: configuration, handler: handler)
+        } catch {
+            ServeLog.write("error: \(error)")
+            throw ExitCode(1)
+        }
+        for address in server.boundAddresses { ServeLog.write("listening on \(address)") }
+
+        let signal = TerminationSignals.wait()
+        ServeLog.write("\(signal == SIGINT ? "SIGINT" : "SIGTERM") received: shutting down (grace \(shutdownGrace) s)")
+        let cancelled = server.shutdown(grace: .milliseconds(Int64(shutdownGrace * 1000)))
+        ServeLog.write(cancelled ? "stopped; calls still running after the grace period were cancelled" : "stopped")
+    }
+
+    private func makeHandler() throws -> any GRPCHandler {
+        if let testHandler {
+            return ServeTestHandler(kind: testHandler, delayMilliseconds: testDelayMilliseconds)
+        }
+        if let testAuthorizer {
+            return ServeCheckHandler(authorizer: ServeTestAuthorizer(kind: testAuthorizer), workers: threads)
+        }
+        throw ValidationError("serving a bundle needs the policy engine, which is not built yet")
+    }
+}
+
+/// Lines for operators on stderr.
+enum ServeLog {
+    static func write(_ line: String) {
+        var text = "portcullis serve: \(line)\n"
+        text.withUTF8 { p in
+            var offset = 0
+            while offset < p.count {
+                let n = Glibc.write(2, p.baseAddress! + offset, p.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
     }
 }

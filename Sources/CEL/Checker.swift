@@ -1,0 +1,284 @@
+/// Resolves names (variables, qualified names, locals, type names), functions and overloads, infers types, and
+/// reports every problem it finds. It always produces a complete tree: unresolvable parts become error nodes, so a
+/// caller that skips type checking can still evaluate the expression.
+struct Checker {
+    let env: CELEnvironment
+    let src: [UInt8]
+    var diagnostics: [CELDiagnostic] = []
+    var scopes: [(name: String, type: CELType)] = []
+    var referenced: Set<Int> = []
+
+    static let typeNames: [String: CELTypeName] = [
+        "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
+        "list": .list, "map": .map, "null_type": .nullType, "type": .type,
+        "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+    ]
+
+    init(env: CELEnvironment, source: [UInt8]) {
+        self.env = env
+        self.src = source
+    }
+
+    mutating func report(_ message: String, _ e: Expr) {
+        guard diagnostics.count < 20 else { return }
+        diagnostics.append(CELDiagnostic(message: message, offset: e.anchor, length: max(1, e.end - e.anchor), source: src))
+    }
+
+    func lookupLocal(_ name: String) -> (Int, CELType)? {
+        for i in stride(from: scopes.count - 1, through: 0, by: -1) where scopes[i].name == name {
+            return (i, scopes[i].type)
+        }
+        return nil
+    }
+
+    mutating func check(_ e: Expr) -> (ResolvedExpr, CELType) {
+        switch e.kind {
+        case .error:
+            return (.error("syntax error"), .dyn)
+        case .literal(let v):
+            return (.constant(v), Checker.staticType(of: v))
+        case .ident(let name, let rooted):
+            if !rooted, let (idx, t) = lookupLocal(name) { return (.local(idx), t) }
+            if let s = env.slot(of: name) {
+                referenced.insert(s)
+                return (.slot(s, name: name), env.types[s])
+            }
+            if let t = Checker.typeNames[name] { return (.constant(.type(t)), .type) }
+            report("undeclared reference to '\(name)'", e)
+            return (.error("undeclared reference to '\(name)'"), .dyn)
+        case .select(let operand, let field, let test):
+            // A qualified name: resolve to the longest declared variable, unless its root is a local.
+            if let q = e.qualifiedName {
+                let plain = q.hasPrefix(".") ? String(q.dropFirst()) : q
+                let root = plain.split(separator: ".").first.map(String.init) ?? plain
+                if q.hasPrefix(".") || lookupLocal(root) == nil {
+                    if let r = resolveQualified(plain, e) { return r }
+                }
+            }
+            if test, let q = operand.qualifiedName {
+                let plain = q.hasPrefix(".") ? String(q.dropFirst()) : q
+                let root = plain.split(separator: ".").first.map(String.init) ?? plain
+                if lookupLocal(root) == nil, let s = env.slot(of: plain + "." + field) {
+                    referenced.insert(s)
+                    return (.hasSlot(s), .bool)
+                }
+            }
+            let (o, ot) = check(operand)
+            switch ot {
+            case .map(let k, let v):
+                if !k.isAssignable(to: .string) { report("map with \(k) keys has no field '\(field)'", e) }
+                return test ? (.hasField(o, field), .bool) : (.select(o, field), v)
+            case .dyn:
+                return test ? (.hasField(o, field), .bool) : (.select(o, field), .dyn)
+            default:
+                report("type \(ot) does not support field selection", e)
+                return test ? (.hasField(o, field), .bool) : (.select(o, field), .dyn)
+            }
+        case .list(let items):
+            var rs: [ResolvedExpr] = []
+            var et: CELType? = nil
+            for item in items {
+                let (r, t) = check(item)
+                rs.append(r)
+                et = et.map { CELType.join($0, t) } ?? t
+            }
+            return (.list(rs), .list(et ?? .dyn))
+        case .map(let entries):
+            var rs: [(ResolvedExpr, ResolvedExpr)] = []
+            var kt: CELType? = nil, vt: CELType? = nil
+            for (k, v) in entries {
+                let (rk, tk) = check(k)
+                let (rv, tv) = check(v)
+                switch tk {
+                case .dyn, .bool, .int, .uint, .string: break
+                default: report("unsupported map key type \(tk)", k)
+                }
+                rs.append((rk, rv))
+                kt = kt.map { CELType.join($0, tk) } ?? tk
+                vt = vt.map { CELType.join($0, tv) } ?? tv
+            }
+            return (.map(rs), .map(kt ?? .dyn, vt ?? .dyn))
+        case .message(let name, _):
+            report("protobuf message construction ('\(name){...}') is not supported", e)
+            return (.error("message construction is not supported"), .dyn)
+        case .comprehension(let macro, let range, let variable, let body, let filter):
+            let (rr, rt) = check(range)
+            let vt: CELType
+            switch rt {
+            case .list(let el): vt = el
+            case .map(let k, _): vt = k
+            case .dyn: vt = .dyn
+            default:
+                report("expression of type \(rt) cannot be the range of a comprehension", range)
+                vt = .dyn
+            }
+            let level = scopes.count
+            scopes.append((variable, vt))
+            defer { scopes.removeLast() }
+            let (rb, bt) = check(body)
+            var rf: ResolvedExpr? = nil
+            if let filter {
+                let (r, ft) = check(filter)
+                if !ft.isAssignable(to: .bool) { report("filter of map() must be bool, not \(ft)", filter) }
+                rf = r
+            }
+            let result: CELType
+            switch macro {
+            case .all, .exists, .existsOne, .filter:
+                if !bt.isAssignable(to: .bool) { report("predicate must be bool, not \(bt)", body) }
+                result = macro == .filter ? .list(vt) : .bool
+            case .map:
+                result = .list(bt)
+            }
+            return (.comprehension(macro, range: rr, local: level, body: rb, filter: rf), result)
+        case .call(let name, let target, let args):
+            return checkCall(e, name: name, target: target, args: args)
+        }
+    }
+
+    /// Resolves `a.b.c` to the longest declared variable prefix plus field selections, or to a type name.
+    mutating func resolveQualified(_ name: String, _ e: Expr) -> (ResolvedExpr, CELType)? {
+        if let t = Checker.typeNames[name] { return (.constant(.type(t)), .type) }
+        let parts = name.split(separator: ".").map(String.init)
+        var n = parts.count
+        while n > 0 {
+            let candidate = parts[0..<n].joined(separator: ".")
+            if let s = env.slot(of: candidate) {
+                referenced.insert(s)
+                var r: ResolvedExpr = .slot(s, name: candidate)
+                var t = env.types[s]
+                var isTest = false
+                if case .select(_, _, let test) = e.kind { isTest = test }
+                for (k, field) in parts[n...].enumerated() {
+                    let last = k == parts.count - n - 1
+                    switch t {
+                    case .map(_, let v): t = v
+                    case .dyn: t = .dyn
+                    default:
+                        report("type \(t) does not support field selection", e)
+                        t = .dyn
+                    }
+                    if last && isTest { return (.hasField(r, field), .bool) }
+                    r = .select(r, field)
+                }
+                return (r, t)
+            }
+            n -= 1
+        }
+        return nil
+    }
+
+    mutating func checkCall(_ e: Expr, name: String, target: Expr?, args: [Expr]) -> (ResolvedExpr, CELType) {
+        // Namespaced global functions: base64.encode(x), ip.isCanonical(x).
+        if let target, let q = target.qualifiedName, Function.namespaces.contains(q), lookupLocal(q) == nil,
+           env.slot(of: q) == nil, let f = Function.lookup(q + "." + name, member: false, argc: args.count) {
+            return checkFunction(e, f, args: args)
+        }
+        switch name {
+        case "_&&_", "_||_":
+            let (l, lt) = check(args[0])
+            let (r, rt) = check(args[1])
+            if !lt.isAssignable(to: .bool) { report("no matching overload for '\(name == "_&&_" ? "&&" : "||")' with \(lt)", args[0]) }
+            if !rt.isAssignable(to: .bool) { report("no matching overload for '\(name == "_&&_" ? "&&" : "||")' with \(rt)", args[1]) }
+            return (name == "_&&_" ? .and(l, r) : .or(l, r), .bool)
+        case "_?_:_":
+            let (c, ct) = check(args[0])
+            let (a, at) = check(args[1])
+            let (b, bt) = check(args[2])
+            if !ct.isAssignable(to: .bool) { report("condition of '?:' must be bool, not \(ct)", args[0]) }
+            return (.conditional(c, a, b), CELType.join(at, bt))
+        default:
+            break
+        }
+        let all = (target.map { [$0] } ?? []) + args
+        guard let f = Function.lookup(name, member: target != nil, argc: args.count) else {
+            let shown = target == nil ? name : "." + name
+            report("undeclared reference to function '\(shown)' with \(args.count) argument(s)", e)
+            // Still check the arguments for their own problems.
+            for a in all { _ = check(a) }
+            return (.error("unbound function '\(shown)'"), .dyn)
+        }
+        return checkFunction(e, f, args: all)
+    }
+
+    mutating func checkFunction(_ e: Expr, _ f: Function, args: [Expr]) -> (ResolvedExpr, CELType) {
+        var rs: [ResolvedExpr] = []
+        var ts: [CELType] = []
+        for a in args {
+            let (r, t) = check(a)
+            rs.append(r)
+            ts.append(t)
+        }
+        let call = ResolvedExpr.call(f, rs)
+        switch f {
+        case .eq, .ne:
+            return (call, .bool)
+        case .toDyn:
+            return (call, .dyn)
+        case .toType:
+            return (call, .type)
+        case .in:
+            switch ts[1] {
+            case .list, .map, .dyn: break
+            default: report("no matching overload for 'in' with \(ts[1])", args[1])
+            }
+            return (call, .bool)
+        case .index:
+            switch (ts[0], ts[1]) {
+            case (.list(let el), let it):
+                if !(it.isAssignable(to: .int) || it == .uint || it == .double) { report("list index must be int, not \(it)", args[1]) }
+                return (call, el)
+            case (.map(_, let v), _): return (call, v)
+            case (.dyn, _): return (call, .dyn)
+            default:
+                report("type \(ts[0]) does not support indexing", args[0])
+                return (call, .dyn)
+            }
+        default:
+            break
+        }
+        guard let overloads = f.overloads else { return (call, .dyn) }
+        let matching = overloads.filter { o in
+            o.params.count == ts.count && zip(ts, o.params).allSatisfy { $0.isAssignable(to: $1) }
+        }
+        if matching.isEmpty {
+            report("no matching overload for '\(f.displayName)' applied to (\(ts.map(\.description).joined(separator: ", ")))", e)
+            return (call, .dyn)
+        }
+        var result = matching[0].result
+        for m in matching.dropFirst() { result = CELType.join(result, m.result) }
+        // Typed list arithmetic keeps the element type.
+        if f == .add, case .list(let a) = ts[0], case .list(let b) = ts[1] { result = .list(CELType.join(a, b)) }
+        return (call, result)
+    }
+
+    static func staticType(of v: CELValue) -> CELType {
+        switch v {
+        case .null: return .null
+        case .bool: return .bool
+        case .int: return .int
+        case .uint: return .uint
+        case .double: return .double
+        case .string: return .string
+        case .bytes: return .bytes
+        case .list: return .list(.dyn)
+        case .map: return .map(.dyn, .dyn)
+        case .timestamp: return .timestamp
+        case .duration: return .duration
+        case .type: return .type
+        default: return .dyn
+        }
+    }
+}
+
+extension Function {
+    /// The operator or function as written.
+    var displayName: String {
+        let r = rawValue
+        if r.hasPrefix("_") && r.hasSuffix("_") && r.count > 2 { return String(r.dropFirst().dropLast()) }
+        if r == "-_" { return "-" }
+        if r == "!_" { return "!" }
+        if r == "@in" { return "in" }
+        return r
+    }
+}

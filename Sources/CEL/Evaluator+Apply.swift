@@ -1,0 +1,80 @@
+/// Function dispatch by resolved function and runtime argument kinds (arguments are never errors here).
+extension Evaluator {
+    /// Applies a function to already evaluated arguments (used by constant folding and n-ary calls).
+    static func apply(_ f: Function, _ args: [CELValue]) -> CELValue {
+        for a in args where a.isError { return a }
+        var c = EvalContext(lookup: { _ in nil }, limits: CELLimits())
+        switch args.count {
+        case 1: return apply1(f, args[0], &c)
+        case 2: return apply2(f, args[0], args[1], &c)
+        default: return applyN(f, args, &c)
+        }
+    }
+
+    static func apply1(_ f: Function, _ x: CELValue, _ c: inout EvalContext) -> CELValue {
+        switch f {
+        case .neg: return negate(x)
+        case .not:
+            if case .bool(let b) = x { return .bool(!b) }
+            return .noOverload("!_")
+        case .size: return size(x)
+        case .toInt: return toInt(x)
+        case .toUint: return toUint(x)
+        case .toDouble: return toDouble(x)
+        case .toString: return toString(x)
+        case .toBytes: return toBytes(x)
+        case .toBool: return toBool(x)
+        case .toType: return .type(x.typeName)
+        case .toDyn: return x
+        case .lowerAscii, .upperAscii, .trim, .reverse, .join:
+            return stringFunction(f, [x], &c)
+        default:
+            return applySupport(f, [x])
+        }
+    }
+
+    static func apply2(_ f: Function, _ x: CELValue, _ y: CELValue, _ c: inout EvalContext) -> CELValue {
+        switch f {
+        case .add: return add(x, y, &c)
+        case .sub: return subtract(x, y)
+        case .mul: return multiply(x, y)
+        case .div: return divide(x, y)
+        case .mod: return modulo(x, y)
+        case .eq: return .bool(celEquals(x, y))
+        case .ne: return .bool(!celEquals(x, y))
+        case .lt, .le, .gt, .ge:
+            guard let o = celCompare(x, y) else { return .noOverload(f.rawValue) }
+            if o == 2 { return .bool(false) }
+            switch f {
+            case .lt: return .bool(o < 0)
+            case .le: return .bool(o <= 0)
+            case .gt: return .bool(o > 0)
+            default: return .bool(o >= 0)
+            }
+        case .in: return contains(y, x)
+        case .index: return index(x, y)
+        case .startsWith:
+            guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("startsWith") }
+            return .bool(s.utf8.starts(with: p.utf8))
+        case .endsWith:
+            guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("endsWith") }
+            return .bool(s.utf8.reversed().starts(with: p.utf8.reversed()))
+        case .contains:
+            guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("contains") }
+            c.cost &+= s.utf8.count >> 4
+            return .bool(p.isEmpty || s.utf8.firstRange(of: p.utf8) != nil)
+        case .join:
+            return join([x, y], &c)
+        default:
+            if case .string = x { return stringFunction(f, [x, y], &c) }
+            return applySupport(f, [x, y])
+        }
+    }
+
+    static func applyN(_ f: Function, _ args: [CELValue], _ c: inout EvalContext) -> CELValue {
+        if args.count == 1 { return apply1(f, args[0], &c) }
+        if args.count == 2 { return apply2(f, args[0], args[1], &c) }
+        if case .string = args[0] { return stringFunction(f, args, &c) }
+        return applySupport(f, args)
+    }
+}

@@ -1,0 +1,19 @@
+/// The checker's output: names resolved to slots, locals and functions; macros kept as comprehensions.
+indirect enum ResolvedExpr: Sendable {
+    case constant(CELValue)
+    case slot(Int, name: String)
+    case local(Int)
+    case select(ResolvedExpr, String)
+    case hasField(ResolvedExpr, String)
+    /// `has(a.b)` where `a.b` is itself a declared variable: true when it is bound.
+    case hasSlot(Int)
+    case call(Function, [ResolvedExpr])
+    case and(ResolvedExpr, ResolvedExpr)
+    case or(ResolvedExpr, ResolvedExpr)
+    case conditional(ResolvedExpr, ResolvedExpr, ResolvedExpr)
+    case list([ResolvedExpr])
+    case map([(ResolvedExpr, ResolvedExpr)])
+    case comprehension(Expr.Macro, range: ResolvedExpr, local: Int, body: ResolvedExpr, filter: ResolvedExpr?)
+    /// Evaluates to an error (an unresolved name when type checking is off).
+    case error(String)
+}

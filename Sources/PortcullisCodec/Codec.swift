@@ -1,3 +1,0 @@
-import CEnvoyProto
-import PortcullisModel
-public enum CodecPlaceholder {}

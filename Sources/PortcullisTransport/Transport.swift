@@ -1,2 +1,0 @@
-import CGRPC
-public enum TransportPlaceholder {}

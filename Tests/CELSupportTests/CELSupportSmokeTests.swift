@@ -1,6 +1,0 @@
-import Testing
-@testable import CELSupport
-
-@Test func CELSupportModuleLinks() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import CEL
-
-@Test func CELModuleLinks() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import PortcullisTransport
-
-@Test func PortcullisTransportModuleLinks() {
-    #expect(Bool(true))
-}
