@@ -12,6 +12,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "portcullis", targets: ["portcullis"]),
+        .library(name: "CEL", targets: ["CEL"]),
+        .library(name: "PortcullisPolicy", targets: ["PortcullisPolicy"]),
+        .library(name: "LinearRegex", targets: ["LinearRegex"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,7 +47,7 @@ let package = Package(
         .target(
             name: "PortcullisOps",
             dependencies: [
-                "PortcullisModel", "PortcullisIdentity",
+                "PortcullisModel", "PortcullisIdentity", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -134,6 +134,7 @@ extension RegexDFA {
         var machine = RegexMachine(program: program)
         var kernel = SparseSet(capacity: program.count)
         var resolved = SparseSet(capacity: program.count)
+        var next = SparseSet(capacity: program.count)
         var ids: [[Int32]: Int32] = [:]
         var kernels: [[Int32]] = []
         var previous: [BoundaryFlags.Previous] = []
@@ -174,7 +175,6 @@ extension RegexDFA {
                     table.append(matchState)
                     continue
                 }
-                var next = SparseSet(capacity: program.count)
                 machine.step(resolved, c, search: search, into: &next)
                 work += next.count
                 if work > maxWork { return nil }

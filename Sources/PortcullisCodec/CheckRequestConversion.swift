@@ -91,6 +91,7 @@ enum CheckRequestConversion {
         }
         var headers = HTTPHeaders()
         if let map = h.header_map?.pointee, map.n_headers > 0, let list = map.headers {
+            headers.reserveCapacity(map.n_headers)
             for i in 0..<map.n_headers {
                 guard let hv = list[i]?.pointee else { continue }
                 var value = string(hv.value)
@@ -100,6 +101,7 @@ enum CheckRequestConversion {
                 headers.add(string(hv.key), value)
             }
         } else if h.n_headers > 0, let list = h.headers {
+            headers.reserveCapacity(h.n_headers)
             for i in 0..<h.n_headers {
                 guard let e = list[i]?.pointee else { continue }
                 headers.add(string(e.key), string(e.value))

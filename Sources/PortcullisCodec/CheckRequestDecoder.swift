@@ -48,6 +48,12 @@ public struct CheckRequestDecoder {
         }.get()
     }
 
+    /// Decodes one CheckRequest from borrowed bytes (e.g. the transport's view of a gRPC slice),
+    /// in place. Nothing returned refers to `bytes`.
+    public func decode(_ bytes: RawSpan) throws(CodecError) -> AuthzRequest {
+        try bytes.withUnsafeBytes { buf throws(CodecError) in try decode(buf) }
+    }
+
     /// Decodes one CheckRequest from memory the caller owns for the duration of the call (e.g. a
     /// gRPC slice). Nothing returned refers to `buffer`.
     package func decode(_ buffer: UnsafeRawBufferPointer) throws(CodecError) -> AuthzRequest {

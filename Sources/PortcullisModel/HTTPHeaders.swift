@@ -17,7 +17,20 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// Adds a header; the name is lower-cased.
     public mutating func add(_ name: String, _ value: String) {
-        fields.append(Field(name: name.lowercased(), value: value))
+        fields.append(Field(name: HTTPHeaders.lowercased(name), value: value))
+    }
+
+    /// Reserves room for `n` fields (the codec knows the count up front).
+    public mutating func reserveCapacity(_ n: Int) {
+        fields.reserveCapacity(n)
+    }
+
+    /// `name.lowercased()`, without a new string when it is already lower-case ASCII
+    /// (as Envoy sends header names).
+    static func lowercased(_ name: String) -> String {
+        var name = name
+        let plain = name.withUTF8 { utf8 in !utf8.contains { ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 } }
+        return plain ? name : name.lowercased()
     }
 
     /// Removes every header with this (lower-case) name.

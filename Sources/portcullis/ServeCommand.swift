@@ -33,11 +33,14 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("test-handler"), help: .private)
     var testHandler: ServeTestHandler.Kind?
 
+    @Option(name: .customLong("test-authorizer"), help: .private)
+    var testAuthorizer: ServeTestAuthorizer.Kind?
+
     @Option(name: .customLong("test-delay-ms"), help: .private)
     var testDelayMilliseconds: Int = 0
 
     func validate() throws {
-        if bundle == nil && testHandler == nil { throw ValidationError("--bundle is required") }
+        if bundle == nil && testHandler == nil && testAuthorizer == nil { throw ValidationError("--bundle is required") }
         if !(shutdownGrace >= 0 && shutdownGrace <= 3600) { throw ValidationError("--shutdown-grace must be 0...3600 seconds") }
         if threads < 1 || threads > 256 { throw ValidationError("--threads must be 1...256") }
         if maxRequestBytes < 1 || maxRequestBytes > Int(Int32.max) {
@@ -75,7 +78,11 @@ struct ServeCommand: ParsableCommand {
         if let testHandler {
             return ServeTestHandler(kind: testHandler, delayMilliseconds: testDelayMilliseconds)
         }
-        throw ValidationError("serving a bundle needs the policy engine, which is not built yet")
+        if let testAuthorizer {
+            return ServeCheckHandler(authorizer: ServeTestAuthorizer(kind: testAuthorizer), workers: threads)
+        }
+        guard let bundle else { throw ValidationError("--bundle is required") }
+        return ServeCheckHandler(authorizer: try loadBundle(bundle), workers: threads)
     }
 }
 

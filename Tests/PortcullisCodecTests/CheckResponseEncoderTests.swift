@@ -103,3 +103,38 @@ import Testing
         #expect(throws: CodecError.self) { try CheckResponseView(bytes: [0x0A, 0x09]) }
     }
 }
+
+@Suite struct WorkerCodecsTests {
+    @Test func decodesAndEncodesPerWorkerConcurrently() async throws {
+        let codecs = WorkerCodecs(workers: 4)
+        let req = CheckRequestDecoderTests.fullRequest(headers: CheckRequestDecoderTests.headers)
+        let bytes = CheckRequestEncoder.encode(req)
+        let expected = CheckResponseEncoder.encode(Decision(allowed: true, headers: [HeaderMutation(name: "x", value: "1")]))
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for w in 0..<4 {
+                group.addTask {
+                    for _ in 0..<200 {
+                        let r = try codecs.decode(bytes: bytes, worker: w)
+                        guard r.sni == "api.example.com", r.http?.headers.count == 5 else { return false }
+                        let out = codecs.encode(Decision(allowed: true, headers: [HeaderMutation(name: "x", value: "1")]), worker: w)
+                        guard out == expected else { return false }
+                    }
+                    return true
+                }
+            }
+            for try await ok in group { #expect(ok) }
+        }
+        // An out-of-range index still works.
+        #expect(try codecs.decode(bytes: bytes, worker: 99).sni == "api.example.com")
+    }
+
+    @Test func decodesFromARawSpan() throws {
+        let bytes = CheckRequestEncoder.encode(CheckRequestDecoderTests.fullRequest(headers: CheckRequestDecoderTests.headers))
+        let codecs = WorkerCodecs(workers: 1)
+        let r = try bytes.withUnsafeBytes { buf in try codecs.decode(buf.bytes, worker: 0) }
+        #expect(r.http?.method == "POST")
+        #expect(throws: CodecError.self) {
+            try [UInt8]([0x0A, 0x05]).withUnsafeBytes { buf in try codecs.decode(buf.bytes, worker: 0) }
+        }
+    }
+}
