@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "PortcullisOps",
             dependencies: [
-                "PortcullisModel", "PortcullisIdentity",
+                "PortcullisModel", "PortcullisIdentity", "COpenSSL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -35,7 +35,7 @@ struct PolicyCompiler {
             }
             selector = FieldGroup(tests: tests)
         }
-        if spec.defaultAllow, spec.selector == nil {
+        if spec.defaultAllow, spec.selector == nil, !spec.dryRun {
             sink.warning(
                 "policy \(String(reflecting: spec.name.value)) has no selector and default allow: it allows every request no deny rule matches",
                 at: spec.location)
