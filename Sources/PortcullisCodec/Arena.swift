@@ -13,42 +13,68 @@ final class Arena {
     /// Blocks bigger than this are released on reset rather than kept for the next call.
     static let retainLimit = 1 << 20
 
-    private var block: UnsafeMutableRawPointer
-    private var capacity: Int
-    private var used = 0
+    /// The bump state, where protobuf-c's C callback reaches it without reference counting.
+    struct State {
+        var block: UnsafeMutableRawPointer
+        var capacity: Int
+        var used: Int
+        /// The arena itself, unretained (it owns this state), for the slow path.
+        var owner: Unmanaged<Arena>?
+    }
+
+    private let state: UnsafeMutablePointer<State>
     /// Blocks filled earlier in the current call; released on reset.
     private var retired: [UnsafeMutableRawPointer] = []
     private var retiredBytes = 0
     private(set) var allocator = ProtobufCAllocator()
 
     init(capacity: Int = Arena.initialCapacity) {
-        self.capacity = capacity
-        block = .allocate(byteCount: capacity, alignment: Arena.alignment)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(
+            block: .allocate(byteCount: capacity, alignment: Arena.alignment), capacity: capacity, used: 0, owner: nil))
         allocator.alloc = arenaAlloc
         allocator.free = arenaFree
-        allocator.allocator_data = Unmanaged.passUnretained(self).toOpaque()
+        allocator.allocator_data = UnsafeMutableRawPointer(state)
+        state.pointee.owner = Unmanaged.passUnretained(self)
     }
 
     deinit {
         for b in retired { b.deallocate() }
-        block.deallocate()
+        state.pointee.block.deallocate()
+        state.deallocate()
     }
 
-    /// Bytes handed out since the last reset.
-    var bytesInUse: Int { retiredBytes + used }
+    /// Size of the block allocations are currently served from.
+    var blockCapacity: Int { state.pointee.capacity }
 
+    /// Bytes handed out since the last reset.
+    var bytesInUse: Int { retiredBytes + state.pointee.used }
+
+    @inline(__always)
     func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+        Arena.bump(state, size) ?? grow(size)
+    }
+
+    /// Serves `size` bytes from the current block, or nil when it is full.
+    @inline(__always)
+    static func bump(_ s: UnsafeMutablePointer<State>, _ size: Int) -> UnsafeMutableRawPointer? {
         let n = (max(size, 1) + Arena.alignment - 1) & ~(Arena.alignment - 1)
-        if used + n > capacity {
-            retired.append(block)
-            retiredBytes += used
-            capacity = max(n, capacity * 2)
-            block = .allocate(byteCount: capacity, alignment: Arena.alignment)
-            used = 0
-        }
-        let p = block + used
-        used += n
-        return p
+        let used = s.pointee.used
+        guard used + n <= s.pointee.capacity else { return nil }
+        s.pointee.used = used + n
+        return s.pointee.block + used
+    }
+
+    /// Retires the full block and starts one at least twice as big.
+    func grow(_ size: Int) -> UnsafeMutableRawPointer {
+        let n = (max(size, 1) + Arena.alignment - 1) & ~(Arena.alignment - 1)
+        retired.append(state.pointee.block)
+        retiredBytes += state.pointee.used
+        let capacity = max(n, state.pointee.capacity * 2)
+        state.pointee.block = .allocate(byteCount: capacity, alignment: Arena.alignment)
+        state.pointee.capacity = capacity
+        state.pointee.used = n
+        return state.pointee.block
     }
 
     /// A zero-filled, typed allocation.
@@ -91,26 +117,30 @@ final class Arena {
 
     /// Makes every allocation reusable. Pointers handed out before are invalid afterwards.
     func reset() {
+        var s = state.pointee
         if !retired.isEmpty {
-            let total = retiredBytes + used
+            let total = retiredBytes + s.used
             for b in retired { b.deallocate() }
             retired.removeAll(keepingCapacity: true)
             retiredBytes = 0
-            block.deallocate()
-            capacity = total <= Arena.retainLimit ? max(total * 5 / 4, Arena.initialCapacity) : Arena.initialCapacity
-            block = .allocate(byteCount: capacity, alignment: Arena.alignment)
-        } else if capacity > Arena.retainLimit {
-            block.deallocate()
-            capacity = Arena.initialCapacity
-            block = .allocate(byteCount: capacity, alignment: Arena.alignment)
+            s.block.deallocate()
+            s.capacity = total <= Arena.retainLimit ? max(total * 5 / 4, Arena.initialCapacity) : Arena.initialCapacity
+            s.block = .allocate(byteCount: s.capacity, alignment: Arena.alignment)
+        } else if s.capacity > Arena.retainLimit {
+            s.block.deallocate()
+            s.capacity = Arena.initialCapacity
+            s.block = .allocate(byteCount: s.capacity, alignment: Arena.alignment)
         }
-        used = 0
+        s.used = 0
+        state.pointee = s
     }
 }
 
 private func arenaAlloc(_ data: UnsafeMutableRawPointer?, _ size: Int) -> UnsafeMutableRawPointer? {
-    guard let data else { return nil }
-    return Unmanaged<Arena>.fromOpaque(data).takeUnretainedValue().allocate(size)
+    guard let s = data?.assumingMemoryBound(to: Arena.State.self) else { return nil }
+    if let p = Arena.bump(s, size) { return p }
+    // Rare: the block is full; the owning arena starts a bigger one.
+    return s.pointee.owner?._withUnsafeGuaranteedRef { $0.grow(size) }
 }
 
 private func arenaFree(_ data: UnsafeMutableRawPointer?, _ pointer: UnsafeMutableRawPointer?) {}

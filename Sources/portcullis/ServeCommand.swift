@@ -81,7 +81,8 @@ struct ServeCommand: ParsableCommand {
         if let testAuthorizer {
             return ServeCheckHandler(authorizer: ServeTestAuthorizer(kind: testAuthorizer), workers: threads)
         }
-        throw ValidationError("serving a bundle needs the policy engine, which is not built yet")
+        guard let bundle else { throw ValidationError("--bundle is required") }
+        return ServeCheckHandler(authorizer: try loadBundle(bundle), workers: threads)
     }
 }
 

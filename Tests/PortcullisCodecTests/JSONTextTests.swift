@@ -42,3 +42,34 @@ import Testing
         #expect(Timestamp(seconds: 0, nanos: 1000).rfc3339 == "1970-01-01T00:00:00.000001Z")
     }
 }
+
+@Suite struct JSONRobustnessTests {
+    @Test func mutatedDocumentsNeverCrash() {
+        let valid = Array(CheckRequestJSONTests.opaInput.utf8)
+        var rng = SystemRandomNumberGenerator()
+        var rejected = 0
+        for _ in 0..<3000 {
+            var b = valid
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 0..<b.count, using: &rng)
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: b[i] = UInt8.random(in: 0...255, using: &rng)
+                case 1: b.remove(at: i)
+                default: b.insert(Array("{}[]\",:\\".utf8).randomElement(using: &rng)!, at: i)
+                }
+            }
+            if (try? AuthzRequest(checkRequestJSON: b)) == nil { rejected += 1 }
+        }
+        #expect(rejected > 0)
+        #expect((try? AuthzRequest(checkRequestJSON: valid)) != nil)
+    }
+
+    @Test func writesNoHTTPAndNanos() throws {
+        let r = AuthzRequest(source: PeerInfo(principal: "p"), time: Timestamp(seconds: 5, nanos: 7))
+        let text = r.checkRequestJSON()
+        #expect(text == #"{"attributes":{"source":{"principal":"p"},"request":{"time":"1970-01-01T00:00:05.000000007Z"}}}"#)
+        let back = try AuthzRequest(checkRequestJSON: text)
+        #expect(back.http == nil)
+        #expect(back.time == Timestamp(seconds: 5, nanos: 7))
+    }
+}

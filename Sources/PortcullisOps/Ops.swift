@@ -1,2 +1,0 @@
-import PortcullisModel
-public enum OpsPlaceholder {}

@@ -1,0 +1,117 @@
+/// A request path test: exact, prefix `/a/*`, suffix `*.json`, presence `*`, or a template with `{*}` (one
+/// segment) and `{**}` (the rest). Paths are compared without their query string.
+enum PathPattern: Sendable, Hashable {
+    enum Segment: Sendable, Hashable {
+        case literal(String)
+        case one
+        case rest
+    }
+
+    case exact(String)
+    case prefix(String)
+    case suffix(String)
+    case presence
+    case template([Segment])
+
+    /// Parses a pattern; a message when it is malformed.
+    static func parse(_ text: String) -> Result<PathPattern, PatternError> {
+        if text == "*" { return .success(.presence) }
+        if text.contains("{") || text.contains("}") { return template(text) }
+        let stars = text.filter { $0 == "*" }.count
+        if stars == 0 {
+            guard text.hasPrefix("/") else { return .failure(PatternError("a path must start with \"/\"")) }
+            return .success(.exact(text))
+        }
+        if stars == 1, text.hasSuffix("*") {
+            guard text.hasPrefix("/") else { return .failure(PatternError("a path must start with \"/\"")) }
+            return .success(.prefix(String(text.dropLast())))
+        }
+        if stars == 1, text.hasPrefix("*") { return .success(.suffix(String(text.dropFirst()))) }
+        return .failure(
+            PatternError("\"*\" may only start or end a path; use a template such as /a/{*}/b for a segment"))
+    }
+
+    private static func template(_ text: String) -> Result<PathPattern, PatternError> {
+        guard text.hasPrefix("/") else { return .failure(PatternError("a path template must start with \"/\"")) }
+        let raw = text.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        var segments: [Segment] = []
+        for (i, part) in raw.enumerated() {
+            if part.hasPrefix("{"), part.hasSuffix("}"), part.count >= 2 {
+                let inner = part.dropFirst().dropLast()
+                let spec = inner.split(separator: "=", maxSplits: 1).last.map(String.init) ?? ""
+                if spec == "**" || inner == "**" {
+                    guard i == raw.count - 1 else {
+                        return .failure(PatternError("{**} must be the last segment of a path template"))
+                    }
+                    segments.append(.rest)
+                } else if spec == "*" || inner == "*" || (!inner.contains("=") && isName(inner)) {
+                    segments.append(.one)
+                } else {
+                    return .failure(PatternError("unknown template variable \"\(part)\"; use {*}, {**} or {name}"))
+                }
+            } else if part.contains("{") || part.contains("}") || part.contains("*") {
+                return .failure(PatternError("a template segment must be a literal, {*} or {**}, not \"\(part)\""))
+            } else {
+                segments.append(.literal(String(part)))
+            }
+        }
+        return .success(.template(segments))
+    }
+
+    private static func isName(_ s: Substring) -> Bool {
+        !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+    }
+
+    func matches(_ path: Substring) -> Bool {
+        switch self {
+        case .exact(let s): return path == s
+        case .prefix(let p): return path.hasPrefix(p)
+        case .suffix(let s): return path.hasSuffix(s)
+        case .presence: return !path.isEmpty
+        case .template(let segments): return Self.matchTemplate(segments, path)
+        }
+    }
+
+    private static func matchTemplate(_ segments: [Segment], _ path: Substring) -> Bool {
+        guard path.hasPrefix("/") else { return false }
+        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        var i = 0
+        for segment in segments {
+            switch segment {
+            case .rest:
+                return true
+            case .one:
+                guard i < parts.count, !parts[i].isEmpty else { return false }
+            case .literal(let s):
+                guard i < parts.count, parts[i] == s else { return false }
+            }
+            i += 1
+        }
+        return i == parts.count
+    }
+
+    var indexKey: IndexKey? {
+        switch self {
+        case .exact(let s): return .exact(s)
+        case .prefix(let p): return p.isEmpty ? nil : .prefix(p)
+        case .suffix(let s): return s.isEmpty ? nil : .suffix(s)
+        case .presence: return nil
+        case .template(let segments):
+            var literal = ""
+            for segment in segments {
+                guard case .literal(let s) = segment else {
+                    // `{**}` also matches nothing at all (`/files/{**}` matches `/files`).
+                    let key = segment == .rest ? literal : literal + "/"
+                    return key.isEmpty ? nil : .prefix(key)
+                }
+                literal += "/" + s
+            }
+            return .exact(literal)
+        }
+    }
+}
+
+struct PatternError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

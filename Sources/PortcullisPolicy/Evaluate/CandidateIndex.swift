@@ -1,0 +1,66 @@
+/// Maps a request to the items (rules, or policies by their selectors) that can match it. Each item is filed
+/// under one dimension it always constrains, by the literals of that constraint; an item no dimension
+/// constrains is always a candidate. The result is a superset of the matching items, sorted and unique.
+struct CandidateIndex: Sendable {
+    private var tables: [KeyIndex] = Array(repeating: KeyIndex(), count: IndexDimension.count)
+    private(set) var always: [Int32] = []
+    private(set) var itemCount = 0
+
+    /// Files an item under the most selective of the dimensions offered (each with the keys of its tests).
+    mutating func add(item: Int32, options: [(dimension: IndexDimension, keys: [IndexKey])]) {
+        itemCount += 1
+        guard let best = options.min(by: { $0.dimension.preference < $1.dimension.preference }) else {
+            always.append(item)
+            return
+        }
+        for key in best.keys { tables[best.dimension.slot].add(key, item: item) }
+    }
+
+    func candidates(_ facts: RequestFacts) -> [Int32] {
+        var out = always
+        for attribute in StringAttribute.allCases {
+            let table = tables[attribute.rawValue]
+            if !table.isEmpty { table.lookup(facts.string(attribute), into: &out) }
+        }
+        let pathTable = tables[IndexDimension.path.slot]
+        if !pathTable.isEmpty { pathTable.lookup(facts.urlPath, into: &out) }
+        let portTable = tables[IndexDimension.port.slot]
+        if !portTable.isEmpty { portTable.lookup(String(facts.port), into: &out) }
+        let ceTable = tables[IndexDimension.contextExtension.slot]
+        if !ceTable.isEmpty {
+            for (key, value) in facts.request.contextExtensions { ceTable.lookup(key + "\u{0}" + value, into: &out) }
+        }
+        if out.count > 1 {
+            out.sort()
+            var w = 1
+            for r in 1..<out.count where out[r] != out[w - 1] {
+                out[w] = out[r]
+                w += 1
+            }
+            out.removeLast(out.count - w)
+        }
+        return out
+    }
+
+    /// The dimensions an item can be filed under: those on which every alternative has a positive, indexable test.
+    /// `alternatives` are ANDed groups of which at least one must match for the item to match.
+    static func options(alternatives: [FieldGroup]) -> [(dimension: IndexDimension, keys: [IndexKey])] {
+        guard let first = alternatives.first else { return [] }
+        var result: [(dimension: IndexDimension, keys: [IndexKey])] = []
+        for test in first.tests {
+            guard let entry = test.indexEntry else { continue }
+            var keys = entry.keys
+            var ok = true
+            for other in alternatives.dropFirst() {
+                let match = other.tests.compactMap(\.indexEntry).first { $0.dimension == entry.dimension }
+                guard let match else {
+                    ok = false
+                    break
+                }
+                keys += match.keys
+            }
+            if ok { result.append((entry.dimension, keys)) }
+        }
+        return result
+    }
+}

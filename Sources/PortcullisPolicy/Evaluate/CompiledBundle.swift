@@ -1,0 +1,79 @@
+import CEL
+import PortcullisModel
+
+/// A loaded, checked and compiled bundle: immutable, safe to share between threads, and an `Authorizer`.
+public final class CompiledBundle: Authorizer, Sendable {
+    public let name: String
+    public let revision: String
+    public let description: String
+    /// Warnings found while loading (a bundle with errors is never compiled).
+    public let warnings: [Diagnostic]
+    /// The bundle's own tests (`tests/*.yaml`).
+    public let tests: [PolicyTest]
+
+    let policies: [CompiledPolicy]
+    let rules: [CompiledRule]
+    let table: VariableTable
+    let data: CELValue
+    let defaultAllow: Bool
+    let selectorIndex: CandidateIndex
+    let ruleIndex: CandidateIndex
+    /// Every policy and rule id, for the reference evaluation.
+    let allPolicies: [Int32]
+    let allRules: [Int32]
+
+    init(
+        manifest: ManifestSpec, policies: [CompiledPolicy], rules: [CompiledRule], table: VariableTable, data: CELValue,
+        tests: [PolicyTest], warnings: [Diagnostic]
+    ) {
+        name = manifest.name
+        revision = manifest.revision
+        description = manifest.description
+        defaultAllow = manifest.defaultAllow
+        self.policies = policies
+        self.rules = rules
+        self.table = table
+        self.data = data
+        self.tests = tests
+        self.warnings = warnings
+        var selectors = CandidateIndex()
+        for (i, p) in policies.enumerated() {
+            let options = p.selector.map { CandidateIndex.options(alternatives: [$0]) } ?? []
+            selectors.add(item: Int32(i), options: options)
+        }
+        var ruleIndex = CandidateIndex()
+        for (i, r) in rules.enumerated() {
+            let options =
+                (r.from.isEmpty ? [] : CandidateIndex.options(alternatives: r.from))
+                + (r.to.isEmpty ? [] : CandidateIndex.options(alternatives: r.to))
+            ruleIndex.add(item: Int32(i), options: options)
+        }
+        selectorIndex = selectors
+        self.ruleIndex = ruleIndex
+        allPolicies = (0..<policies.count).map(Int32.init)
+        allRules = (0..<rules.count).map(Int32.init)
+    }
+
+    public var policyCount: Int { policies.count }
+    public var ruleCount: Int { rules.count }
+    public var policyNames: [String] { policies.map(\.name) }
+
+    /// Decides on a request, consulting only the rules the index offers.
+    public func decide(_ request: AuthzRequest) -> Decision {
+        var trace: [ExplainEntry]?
+        return evaluate(request, indexed: true, trace: &trace)
+    }
+
+    /// Decides and explains: for every rule the index offered, whether it matched and, if not, why.
+    public func explain(_ request: AuthzRequest) -> Explanation {
+        var trace: [ExplainEntry]? = []
+        let decision = evaluate(request, indexed: true, trace: &trace)
+        return Explanation(decision: decision, entries: trace ?? [])
+    }
+
+    /// The same decision computed without the index, by evaluating every policy and rule.
+    public func decideWithoutIndex(_ request: AuthzRequest) -> Decision {
+        var trace: [ExplainEntry]?
+        return evaluate(request, indexed: false, trace: &trace)
+    }
+}

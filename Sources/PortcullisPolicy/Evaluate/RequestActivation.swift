@@ -1,0 +1,106 @@
+import CEL
+import CELSupport
+import PortcullisModel
+
+/// Binds the variables of one request, computing each only when an expression first reads it.
+final class RequestActivation: CELActivation {
+    let facts: RequestFacts
+    private let table: VariableTable
+    private let data: CELValue
+    private var cache: [CELValue?]
+    private var computed: [Bool]
+    /// Set by the evaluator around response expressions.
+    var policyName: String = ""
+    var ruleName: String = ""
+
+    init(facts: RequestFacts, table: VariableTable, data: CELValue) {
+        self.facts = facts
+        self.table = table
+        self.data = data
+        cache = Array(repeating: nil, count: table.variables.count)
+        computed = Array(repeating: false, count: table.variables.count)
+    }
+
+    func value(forSlot slot: Int) -> CELValue? {
+        guard slot >= 0, slot < table.variables.count, let variable = table.variables[slot] else { return nil }
+        switch variable {
+        case .policyName: return .string(policyName)
+        case .ruleName: return .string(ruleName)
+        case .data: return data
+        default: break
+        }
+        if computed[slot] { return cache[slot] }
+        let value = compute(variable)
+        cache[slot] = value
+        computed[slot] = true
+        return value
+    }
+
+    private static func peer(_ info: PeerInfo, _ facts: PeerFacts) -> CELValue {
+        .map(
+            CELMap([
+                (CELValue.string("address"), CELValue.string(info.address)),
+                (.string("port"), .int(Int64(info.port))),
+                (.string("principal"), .string(facts.principal)),
+                (.string("namespace"), .string(facts.namespace)),
+                (.string("service_account"), .string(facts.serviceAccount)),
+                (.string("trust_domain"), .string(facts.trustDomain)),
+            ]))
+    }
+
+    private func compute(_ variable: Variable) -> CELValue? {
+        let request = facts.request
+        let http = request.http
+        switch variable {
+        case .requestMethod: return http.map { .string($0.method) }
+        case .requestPath: return http.map { .string($0.path) }
+        case .requestURLPath: return http.map { .string(String($0.urlPath)) }
+        case .requestQuery: return http.map { .string(String($0.query)) }
+        case .requestQueryParams: return http.map { .map(QueryString.parameters(String($0.query))) }
+        case .requestHost: return http.map { .string($0.host) }
+        case .requestScheme: return http.map { .string($0.scheme) }
+        case .requestHeaders:
+            guard let http else { return nil }
+            var names: [String] = []
+            var values: [String: String] = [:]
+            for field in http.headers {
+                if let existing = values[field.name] {
+                    values[field.name] = existing + "," + field.value
+                } else {
+                    names.append(field.name)
+                    values[field.name] = field.value
+                }
+            }
+            return .map(CELMap(names.map { (CELValue.string($0), CELValue.string(values[$0] ?? "")) }))
+        case .requestTime:
+            return request.time.flatMap { Self.timestamp($0) }
+        case .requestID: return http.map { .string($0.id) }
+        case .requestSize: return http.map { .int($0.size) }
+        case .requestProtocol: return http.map { .string($0.protocol) }
+        case .requestBody:
+            guard let http else { return nil }
+            return .string(http.body.isEmpty && !http.rawBody.isEmpty ? String(decoding: http.rawBody, as: UTF8.self) : http.body)
+        case .requestFragment: return http.map { .string($0.fragment) }
+        case .sourceAddress: return .string(request.source.address)
+        case .sourcePort: return .int(Int64(request.source.port))
+        case .sourcePrincipal: return .string(facts.source.principal)
+        case .sourceNamespace, .sourceNS: return .string(facts.source.namespace)
+        case .sourceMap: return Self.peer(request.source, facts.source)
+        case .destinationMap: return Self.peer(request.destination, facts.destination)
+        case .destinationNS: return .string(facts.destination.namespace)
+        case .sourceServiceAccount: return .string(facts.source.serviceAccount)
+        case .sourceTrustDomain: return .string(facts.source.trustDomain)
+        case .destinationAddress: return .string(request.destination.address)
+        case .destinationPort: return .int(Int64(request.destination.port))
+        case .destinationPrincipal: return .string(facts.destination.principal)
+        case .destinationNamespace: return .string(facts.destination.namespace)
+        case .destinationServiceAccount: return .string(facts.destination.serviceAccount)
+        case .destinationTrustDomain: return .string(facts.destination.trustDomain)
+        case .connectionSNI, .connectionRequestedServerName: return .string(request.sni)
+        case .contextExtensions: return .map(CELMap(request.contextExtensions.mapValues { CELValue.string($0) }))
+        case .metadata: return .map(CELMap(request.metadataContext.mapValues { DataValue.cel($0) }))
+        case .identity: return .map(CELMap([(CELValue, CELValue)]()))
+        case .data, .policyName, .ruleName: return nil
+        }
+    }
+}

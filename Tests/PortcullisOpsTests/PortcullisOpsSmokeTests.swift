@@ -1,6 +1,0 @@
-import Testing
-@testable import PortcullisOps
-
-@Test func PortcullisOpsModuleLinks() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import PortcullisPolicy
-
-@Test func PortcullisPolicyModuleLinks() {
-    #expect(Bool(true))
-}
