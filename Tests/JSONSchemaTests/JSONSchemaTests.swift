@@ -145,14 +145,22 @@ func errors(_ s: JSONSchema, _ doc: String) throws -> [String] {
         #expect(s.isValid(.number(1)))
     }
 
-    @Test func patternRefusedUntilRegexEngineIsWired() throws {
-        // Through the public initialiser, `pattern` uses the real engine.
-        do {
-            let s = try JSONSchema(json: #"{"pattern":"^a"}"#)
-            #expect(s.isValid(.string("abc")))
-            #expect(!s.isValid(.string("xbc")))
-        } catch {
-            #expect(error.description.hasPrefix("schema /pattern: invalid pattern \"^a\""))
+    @Test func patternUsesTheLinearRegexEngine() throws {
+        let s = try JSONSchema(json: #"{"pattern":"^SKU-[0-9]{3}$"}"#)
+        #expect(s.validate(.string("SKU-123")) == [])
+        #expect(s.validate(.string("SKU-12")).map(\.description) == [#"(root): must match pattern "^SKU-[0-9]{3}$""#])
+        // Unanchored search, as JSON Schema specifies.
+        #expect(try JSONSchema(json: #"{"pattern":"b+"}"#).isValid(.string("abbbc")))
+        // A pathological backtracking pattern still runs in linear time.
+        let evil = try JSONSchema(json: #"{"pattern":"^(a+)+$"}"#)
+        #expect(!evil.isValid(.string(String(repeating: "a", count: 5000) + "!")))
+    }
+
+    @Test func invalidPatternIsACompileError() {
+        #expect {
+            _ = try JSONSchema(json: #"{"properties":{"sku":{"pattern":"(unclosed"}}}"#)
+        } throws: { error in
+            (error as? SchemaCompileError)?.description.hasPrefix(#"schema /properties/sku/pattern: invalid pattern "(unclosed": "#) == true
         }
     }
 
