@@ -48,20 +48,13 @@ struct Checker {
             return (.error("undeclared reference to '\(name)'"), .dyn)
         case .select(let operand, let field, let test):
             // A qualified name: resolve to the longest declared variable, unless its root is a local.
-            if let q = e.qualifiedName {
-                let plain = q.hasPrefix(".") ? String(q.dropFirst()) : q
-                let root = plain.split(separator: ".").first.map(String.init) ?? plain
-                if q.hasPrefix(".") || lookupLocal(root) == nil {
-                    if let r = resolveQualified(plain, e) { return r }
-                }
+            if let (parts, rooted) = e.qualifiedParts, rooted || lookupLocal(parts[0]) == nil {
+                if let r = resolveQualified(parts, e) { return r }
             }
-            if test, let q = operand.qualifiedName {
-                let plain = q.hasPrefix(".") ? String(q.dropFirst()) : q
-                let root = plain.split(separator: ".").first.map(String.init) ?? plain
-                if lookupLocal(root) == nil, let s = env.slot(of: plain + "." + field) {
-                    referenced.insert(s)
-                    return (.hasSlot(s), .bool)
-                }
+            if test, let (parts, rooted) = operand.qualifiedParts, rooted || lookupLocal(parts[0]) == nil,
+               let s = env.slot(of: (parts + [field]).joined(separator: ".")) {
+                referenced.insert(s)
+                return (.hasSlot(s), .bool)
             }
             let (o, ot) = check(operand)
             switch ot {
@@ -137,20 +130,17 @@ struct Checker {
     }
 
     /// Resolves `a.b.c` to the longest declared variable prefix plus field selections, or to a type name.
-    mutating func resolveQualified(_ name: String, _ e: Expr) -> (ResolvedExpr, CELType)? {
-        if let t = Checker.typeNames[name] { return (.constant(.type(t)), .type) }
-        let parts = name.split(separator: ".").map(String.init)
+    mutating func resolveQualified(_ parts: [String], _ e: Expr) -> (ResolvedExpr, CELType)? {
+        let full = parts.joined(separator: ".")
+        if let t = Checker.typeNames[full] { return (.constant(.type(t)), .type) }
         var n = parts.count
+        var candidate = full
         while n > 0 {
-            let candidate = parts[0..<n].joined(separator: ".")
             if let s = env.slot(of: candidate) {
                 referenced.insert(s)
                 var r: ResolvedExpr = .slot(s, name: candidate)
                 var t = env.types[s]
-                var isTest = false
-                if case .select(_, _, let test) = e.kind { isTest = test }
-                for (k, field) in parts[n...].enumerated() {
-                    let last = k == parts.count - n - 1
+                for field in parts[n...] {
                     switch t {
                     case .map(_, let v): t = v
                     case .dyn: t = .dyn
@@ -158,19 +148,19 @@ struct Checker {
                         report("type \(t) does not support field selection", e)
                         t = .dyn
                     }
-                    if last && isTest { return (.hasField(r, field), .bool) }
                     r = .select(r, field)
                 }
                 return (r, t)
             }
             n -= 1
+            if n > 0 { candidate.removeLast(parts[n].count + 1) }
         }
         return nil
     }
 
     mutating func checkCall(_ e: Expr, name: String, target: Expr?, args: [Expr]) -> (ResolvedExpr, CELType) {
         // Namespaced global functions: base64.encode(x), ip.isCanonical(x).
-        if let target, let q = target.qualifiedName, Function.namespaces.contains(q), lookupLocal(q) == nil,
+        if let target, case .ident(let q, false) = target.kind, Function.namespaces.contains(q), lookupLocal(q) == nil,
            env.slot(of: q) == nil, let f = Function.lookup(q + "." + name, member: false, argc: args.count) {
             return checkFunction(e, f, args: args)
         }

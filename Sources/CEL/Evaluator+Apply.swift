@@ -3,7 +3,7 @@ extension Evaluator {
     /// Applies a function to already evaluated arguments (used by constant folding and n-ary calls).
     static func apply(_ f: Function, _ args: [CELValue]) -> CELValue {
         for a in args where a.isError { return a }
-        var c = EvalContext(lookup: { _ in nil }, limits: CELLimits())
+        var c = EvalContext(limits: CELLimits())
         switch args.count {
         case 1: return apply1(f, args[0], &c)
         case 2: return apply2(f, args[0], args[1], &c)
@@ -55,14 +55,14 @@ extension Evaluator {
         case .index: return index(x, y)
         case .startsWith:
             guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("startsWith") }
-            return .bool(s.utf8.starts(with: p.utf8))
+            return .bool(StringBytes.hasPrefix(s, p))
         case .endsWith:
             guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("endsWith") }
-            return .bool(s.utf8.reversed().starts(with: p.utf8.reversed()))
+            return .bool(StringBytes.hasSuffix(s, p))
         case .contains:
             guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("contains") }
             c.cost &+= s.utf8.count >> 4
-            return .bool(p.isEmpty || s.utf8.firstRange(of: p.utf8) != nil)
+            return .bool(StringBytes.contains(s, p))
         case .join:
             return join([x, y], &c)
         default:

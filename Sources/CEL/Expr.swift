@@ -37,6 +37,26 @@ struct Expr: Sendable {
         self.height = 1 + (children.map(\.height).max() ?? 0)
     }
 
+    /// The identifiers of a select chain made only of identifiers and field selections (`a.b.c` → a, b, c),
+    /// and whether it was written with a leading dot.
+    var qualifiedParts: (parts: [String], rooted: Bool)? {
+        var parts: [String] = []
+        var e = self
+        while true {
+            switch e.kind {
+            case .ident(let n, let rooted):
+                parts.append(n)
+                return (parts.reversed(), rooted)
+            case .select(let o, let f, let test):
+                if test { return nil }
+                parts.append(f)
+                e = o
+            default:
+                return nil
+            }
+        }
+    }
+
     /// The dotted name this select chain spells (`a.b.c`), if it is made only of identifiers and field selections.
     var qualifiedName: String? {
         switch kind {

@@ -8,7 +8,16 @@ extension Function {
     private static let anyList = CELType.list(.dyn)
     private static let anyMap = CELType.map(.dyn, .dyn)
 
-    var overloads: [Overload]? {
+    /// Computed once for all functions.
+    static let overloadTable: [Function: [Overload]] = {
+        var t: [Function: [Overload]] = [:]
+        for f in Function.allCases { if let o = f.computeOverloads() { t[f] = o } }
+        return t
+    }()
+
+    var overloads: [Overload]? { Function.overloadTable[self] }
+
+    private func computeOverloads() -> [Overload]? {
         let T = Function.self
         switch self {
         case .add:

@@ -1,5 +1,5 @@
 /// Every function and operator the engine knows, resolved once by the checker.
-enum Function: String, Sendable {
+enum Function: String, Sendable, CaseIterable {
     // operators
     case add = "_+_", sub = "_-_", mul = "_*_", div = "_/_", mod = "_%_", neg = "-_", not = "!_"
     case eq = "_==_", ne = "_!=_", lt = "_<_", le = "_<=_", gt = "_>_", ge = "_>=_", `in` = "@in", index = "_[_]"

@@ -18,6 +18,8 @@ indirect enum Node: Sendable {
     case callN(Function, [Node])
     /// `x == "const"` / `x != "const"` on strings, the commonest comparison.
     case equalsString(Node, String, negate: Bool)
+    /// `x in ["a", "b"]`: a few constant strings, scanned.
+    case inStrings(Node, [String])
     /// `x in [constants]` with every constant usable as a hash key.
     case inKeySet(Node, Set<CELMapKey>)
     /// `x.matches("const")`, the regex compiled once.

@@ -119,7 +119,12 @@ struct Parser {
 
     mutating func relOp() -> String? {
         switch cur.kind {
-        case .punct(let p) where ["<", "<=", ">", ">=", "==", "!="].contains(p): return "_\(p)_"
+        case .punct("<"): return "_<_"
+        case .punct("<="): return "_<=_"
+        case .punct(">"): return "_>_"
+        case .punct(">="): return "_>=_"
+        case .punct("=="): return "_==_"
+        case .punct("!="): return "_!=_"
         case .ident("in"): return "@in"
         default: return nil
         }

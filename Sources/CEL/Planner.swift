@@ -76,6 +76,8 @@ struct Planner {
             if case .constant(.string(let s)) = args[0] { return .equalsString(args[1], s, negate: f == .ne) }
         case (.in, 2):
             if case .constant(.list(let items)) = args[1] {
+                let strings = items.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
+                if strings.count == items.count && strings.count <= 8 { return .inStrings(args[0], strings) }
                 var keys = Set<CELMapKey>()
                 var ok = true
                 for item in items {
