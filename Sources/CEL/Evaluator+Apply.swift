@@ -26,6 +26,9 @@ extension Evaluator {
         case .toBool: return toBool(x)
         case .toType: return .type(x.typeName)
         case .toDyn: return x
+        case .stringsQuote:
+            guard case .string(let s) = x else { return .noOverload("strings.quote") }
+            return .string(quote(s))
         case .lowerAscii, .upperAscii, .trim, .reverse, .join:
             return stringFunction(f, [x], &c)
         default:

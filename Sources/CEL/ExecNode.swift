@@ -301,30 +301,67 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
     let range: ExecNode, body: ExecNode
     let filter: ExecNode?
     let local: Int
-    init(_ m: Expr.Macro, _ r: ExecNode, _ l: Int, _ b: ExecNode, _ f: ExecNode?) {
-        macro = m; range = r; local = l; body = b; filter = f
+    let local2: Int?
+    init(_ m: Expr.Macro, _ r: ExecNode, _ l: Int, _ l2: Int?, _ b: ExecNode, _ f: ExecNode?) {
+        macro = m; range = r; local = l; local2 = l2; body = b; filter = f
     }
 
     override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
         guard c.enter() else { return c.failure }
         defer { c.leave() }
         let r = range.eval(act, &c)
+        let top = max(local, local2 ?? 0)
+        while c.locals.count <= top { c.locals.append(.null) }
+        if macro == .bind {
+            if r.isError { return r }
+            c.locals[local] = r
+            return body.eval(act, &c)
+        }
         let items: [CELValue]
+        var values: [CELValue] = []
         switch r {
-        case .list(let l): items = l
-        case .map(let m): items = m.keyList
+        case .list(let l):
+            items = l
+        case .map(let m):
+            items = m.keyList
+            if local2 != nil { values = m.storage.valueList }
         case .error: return r
         default: return .err("expression of type '\(r.typeName)' cannot be the range of a comprehension")
         }
-        while c.locals.count <= local { c.locals.append(.null) }
         var firstError: CELValue? = nil
         var count = 0
         var out: [CELValue] = []
-        for item in items {
+        var outMap = CELMap.Builder()
+        for (position, item) in items.enumerated() {
             c.cost &+= 1
             if c.cost > c.maxCost { return Evaluator.costExceeded }
-            c.locals[local] = item
+            if let local2 {
+                if values.isEmpty {
+                    c.locals[local] = .int(Int64(position))
+                    c.locals[local2] = item
+                } else {
+                    c.locals[local] = item
+                    c.locals[local2] = values[position]
+                }
+            } else {
+                c.locals[local] = item
+            }
             switch macro {
+            case .bind:
+                break
+            case .transformList, .transformMap:
+                if let filter {
+                    let f = filter.eval(act, &c)
+                    switch f {
+                    case .bool(false): continue
+                    case .bool(true): break
+                    case .error: return f
+                    default: return .noOverload(macro.rawValue)
+                    }
+                }
+                let v = body.eval(act, &c)
+                if v.isError { return v }
+                if macro == .transformList { out.append(v) } else { outMap.insert(c.locals[local], v) }
             case .all, .exists:
                 let v = body.eval(act, &c)
                 switch v {
@@ -367,7 +404,9 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
         case .all: return firstError ?? .bool(true)
         case .exists: return firstError ?? .bool(false)
         case .existsOne: return .bool(count == 1)
-        case .filter, .map: return .list(out)
+        case .filter, .map, .transformList: return .list(out)
+        case .transformMap: return .map(outMap.build())
+        case .bind: return .null
         }
     }
 }
@@ -400,7 +439,7 @@ extension Node {
         case .matchesRegex(let a, let re): return MatchesNode(a.lower(), re)
         case .list(let items): return ListNode(items.map { $0.lower() })
         case .map(let entries): return MapNode(entries.map { ($0.0.lower(), $0.1.lower()) })
-        case .comprehension(let m, let r, let l, let b, let f): return ComprehensionNode(m, r.lower(), l, b.lower(), f?.lower())
+        case .comprehension(let m, let r, let l, let l2, let b, let f): return ComprehensionNode(m, r.lower(), l, l2, b.lower(), f?.lower())
         }
     }
 }

@@ -99,6 +99,8 @@ extension Function {
             return [([.bytes], .string)]
         case .base64Decode:
             return [([.string], .bytes)]
+        case .stringsQuote:
+            return [([.string], .string)]
         }
     }
 }

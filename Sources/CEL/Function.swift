@@ -16,7 +16,7 @@ enum Function: String, Sendable, CaseIterable {
     case family, isLoopback, isUnspecified, isGlobalUnicast, isLinkLocalUnicast, isLinkLocalMulticast
     case containsIP, containsCIDR, cidrIP = "cidr.ip", masked, prefixLength
     // encoding
-    case base64Encode = "base64.encode", base64Decode = "base64.decode"
+    case base64Encode = "base64.encode", base64Decode = "base64.decode", stringsQuote = "strings.quote"
 
     /// Resolves a call by its written name, style and argument count (receiver excluded).
     static func lookup(_ name: String, member: Bool, argc: Int) -> Function? {
@@ -98,10 +98,11 @@ enum Function: String, Sendable, CaseIterable {
         case ("ip.isCanonical", 1): return .ipIsCanonical
         case ("base64.encode", 1): return .base64Encode
         case ("base64.decode", 1): return .base64Decode
+        case ("strings.quote", 1): return .stringsQuote
         default: return nil
         }
     }
 
     /// Names that are namespaces of global functions (`base64.encode(...)`).
-    static let namespaces: Set<String> = ["base64", "ip"]
+    static let namespaces: Set<String> = ["base64", "ip", "strings"]
 }

@@ -26,5 +26,5 @@ indirect enum Node: Sendable {
     case matchesRegex(Node, LinearRegex)
     case list([Node])
     case map([(Node, Node)])
-    case comprehension(Expr.Macro, range: Node, local: Int, body: Node, filter: Node?)
+    case comprehension(Expr.Macro, range: Node, local: Int, local2: Int?, body: Node, filter: Node?)
 }

@@ -53,8 +53,8 @@ struct Planner {
                 consts.append((kv, vv))
             }
             return .constant(Evaluator.buildMap(consts))
-        case .comprehension(let m, let range, let local, let body, let filter):
-            return .comprehension(m, range: plan(range), local: local, body: plan(body), filter: filter.map(plan))
+        case .comprehension(let m, let range, let local, let local2, let body, let filter):
+            return .comprehension(m, range: plan(range), local: local, local2: local2, body: plan(body), filter: filter.map(plan))
         case .call(let f, let args):
             return planCall(f, args.map(plan))
         }

@@ -13,7 +13,7 @@ indirect enum ResolvedExpr: Sendable {
     case conditional(ResolvedExpr, ResolvedExpr, ResolvedExpr)
     case list([ResolvedExpr])
     case map([(ResolvedExpr, ResolvedExpr)])
-    case comprehension(Expr.Macro, range: ResolvedExpr, local: Int, body: ResolvedExpr, filter: ResolvedExpr?)
+    case comprehension(Expr.Macro, range: ResolvedExpr, local: Int, local2: Int?, body: ResolvedExpr, filter: ResolvedExpr?)
     /// Evaluates to an error (an unresolved name when type checking is off).
     case error(String)
 }
