@@ -212,3 +212,23 @@ import Testing
         #expect(!b.decide(Fixture.request(headers: [("x-team", "green")])).allowed)
     }
 }
+
+@Suite struct TimeConditionTests {
+    @Test func requestTimeIsATimestamp() throws {
+        let b = try Fixture.bundle("""
+            name: office-hours
+            rules:
+              - action: allow
+                when: ["request.time.getHours() >= 9 && request.time.getHours() < 17"]
+            """)
+        var r = Fixture.request()
+        r.time = Timestamp(seconds: 1_700_000_000 - 1_700_000_000 % 86_400 + 10 * 3600)  // 10:00 UTC
+        #expect(b.decide(r).allowed)
+        r.time = Timestamp(seconds: 1_700_000_000 - 1_700_000_000 % 86_400 + 20 * 3600)  // 20:00 UTC
+        #expect(!b.decide(r).allowed)
+        r.time = nil  // no time: the condition cannot be evaluated, and the allow fails closed
+        let d = b.decide(r)
+        #expect(!d.allowed)
+        #expect(d.errors.count == 1)
+    }
+}
