@@ -240,6 +240,35 @@ def test_injected_container_is_locked_down_and_probed_on_the_admin_endpoint():
             assert labels.get(k) == v
 
 
+def mebibytes(quantity):
+    units = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(Ki|Mi|Gi|M|G)", quantity)
+    assert m, f"unsupported memory quantity {quantity!r}"
+    return float(m.group(1)) * units[m.group(2)]
+
+
+def test_memory_request_and_limit_cover_the_measured_rss():
+    """docs/BENCHMARKS.md's server table (scripts/bench_server.py) gives RSS idle and peak per bundle."""
+    bench = ROOT / "docs" / "BENCHMARKS.md"
+    if not bench.is_file():
+        pytest.skip("docs/BENCHMARKS.md not written yet")
+    peaks = {}
+    for table in re.findall(r"(?m)^\|[^\n]*RSS peak[^\n]*\|\n(?:\|[^\n]*\n)+", bench.read_text()):
+        rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.strip().splitlines()]
+        col = rows[0].index("RSS peak")
+        for row in rows[2:]:
+            m = re.fullmatch(r"(\d+(?:\.\d+)?) MB", row[col]) if len(row) > col else None
+            if m:
+                peaks[row[0]] = float(m.group(1))
+    if not peaks:
+        pytest.skip("docs/BENCHMARKS.md has no server RSS table yet")
+    res = portcullis_container()["resources"]
+    request, limit = mebibytes(res["requests"]["memory"]), mebibytes(res["limits"]["memory"])
+    example = peaks.get("example", max(peaks.values()))
+    assert request >= example, f"memory request {request} MiB below the example bundle's peak {example} MB"
+    assert limit >= 2 * max(peaks.values()), f"memory limit {limit} MiB leaves no headroom over {peaks}"
+
+
 def test_overlays_fill_what_the_injection_template_mounts():
     pod = injection_pod()
     c = portcullis_container()
