@@ -12,6 +12,8 @@ final class RequestActivation: CELActivation {
     /// Set by the evaluator around response expressions.
     var policyName: String = ""
     var ruleName: String = ""
+    /// The identity layer's outputs; an empty map when it supplied none.
+    var identity: CELValue?
 
     init(facts: RequestFacts, table: VariableTable, data: CELValue) {
         self.facts = facts
@@ -97,7 +99,7 @@ final class RequestActivation: CELActivation {
         case .connectionSNI, .connectionRequestedServerName: return .string(request.sni)
         case .contextExtensions: return .map(CELMap(request.contextExtensions.mapValues { CELValue.string($0) }))
         case .metadata: return .map(CELMap(request.metadataContext.mapValues { DataValue.cel($0) }))
-        case .identity: return .map(CELMap([(CELValue, CELValue)]()))
+        case .identity: return identity ?? .map(CELMap([(CELValue, CELValue)]()))
         case .data, .policyName, .ruleName: return nil
         }
     }

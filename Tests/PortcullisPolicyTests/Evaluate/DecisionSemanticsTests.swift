@@ -1,3 +1,4 @@
+import CEL
 import PortcullisModel
 import Testing
 @testable import PortcullisPolicy
@@ -230,5 +231,26 @@ import Testing
         let d = b.decide(r)
         #expect(!d.allowed)
         #expect(d.errors.count == 1)
+    }
+}
+
+@Suite struct IdentityHookTests {
+    @Test func identityOutputsAreReadableAndAbsentByDefault() throws {
+        let b = try Fixture.bundle("""
+            name: admins
+            identity: [jwt]
+            rules:
+              - action: allow
+                when: ["identity.jwt.claims.role == 'admin'"]
+                response: {set_headers: {x-user: identity.jwt.claims.sub}}
+            """)
+        let claims = CELValue.map(CELMap(["claims": .map(CELMap(["role": .string("admin"), "sub": .string("alice")]))]))
+        let d = b.decide(Fixture.request(), identity: .map(CELMap(["jwt": claims])))
+        #expect(d.allowed)
+        #expect(d.headers == [HeaderMutation(name: "x-user", value: "alice")])
+        let anonymous = b.decide(Fixture.request())
+        #expect(!anonymous.allowed)
+        #expect(anonymous.errors.count == 1)
+        #expect(b.identityRequirements == ["admins": ["jwt"]])
     }
 }
