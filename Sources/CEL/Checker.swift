@@ -219,6 +219,13 @@ struct Checker {
             return (call, .dyn)
         case .toType:
             return (call, .type)
+        case .mathGreatest, .mathLeast:
+            var types = ts
+            if ts.count == 1, case .list(let el) = ts[0] { types = [el] }
+            for (i, t) in types.enumerated() where !(t.isNumeric || t == .dyn) {
+                report("no matching overload for '\(f.rawValue)' with \(t)", args[min(i, args.count - 1)])
+            }
+            return (call, types.dropFirst().reduce(types[0]) { CELType.join($0, $1) })
         case .in:
             switch ts[1] {
             case .list, .map, .dyn: break
