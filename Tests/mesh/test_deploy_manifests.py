@@ -414,9 +414,12 @@ def test_dockerfile_builds_the_declared_product_in_two_stages():
     assert build_image.split(":", 1)[1].startswith(local + "-"), f"{build_image} vs local Swift {local}"
     tools = re.search(r"swift-tools-version:\s*(\d+\.\d+)", package).group(1)
     assert tuple(map(int, tools.split("."))) <= tuple(map(int, local.split(".")))
-    # Every directory the build copies exists.
-    for src in re.findall(r"(?m)^COPY (?!--)(\S+)", text):
+    # Every directory the build copies exists, and every non-test target's sources are copied.
+    copied = re.findall(r"(?m)^COPY (?!--)(\S+)", text)
+    for src in copied:
         assert (ROOT / src).exists(), f"COPY {src}: not in the repository"
+    for path in re.findall(r'path:\s*"([^"]+)"', package):
+        assert any(path == c or path.startswith(c.rstrip("/") + "/") for c in copied), f"{path} is not copied"
     entry = json_array(dockerfile_instruction("ENTRYPOINT"))
     assert entry == ["/usr/local/bin/portcullis"] and f"/out/{products[0]}" in text
 

@@ -226,6 +226,27 @@ def test_injected_headers_reach_the_upstream(mesh):
     assert seen["x-portcullis-rule"] == ["storefront-reads-orders"]
 
 
+def test_request_body_reaches_portcullis_up_to_max_request_bytes(mesh):
+    small = as_storefront(mesh, "/uploads", method="POST", body="a" * 100)
+    seen = small.echoed()
+    assert seen["x-portcullis-body-bytes"] == ["100"]
+    assert seen["x-portcullis-content-length"] == ["100"]
+    assert seen["x-portcullis-body-partial"] == ["false"]  # Envoy always sends the flag
+    # Longer than includeRequestBodyInCheck.maxRequestBytes: Portcullis sees only the first 65536
+    # bytes, and the upstream still receives all of it.
+    big = as_storefront(mesh, "/uploads", method="POST", body="b" * 70000)
+    seen = big.echoed()
+    assert seen["x-portcullis-body-bytes"] == ["65536"]
+    assert json.loads(big.body)["body"] == "b" * 70000
+    # Envoy (1.40) sets x-envoy-auth-partial-body by comparing what it buffered with what it
+    # sends: when the buffer fills exactly at maxRequestBytes (16 KiB HTTP/2 frames here) it says
+    # "false" although the body was cut, and request.size is 65536 too. Only the content-length
+    # header still tells that the body is incomplete, so a body rule must compare it.
+    assert seen["x-portcullis-body-partial"][0] in ("true", "false")
+    assert seen["x-portcullis-request-size"] == ["65536"]
+    assert seen["x-portcullis-content-length"] == ["70000"]
+
+
 def test_edge_identity_header_trusted_only_from_the_gateway(mesh):
     # From the gateway's identity, the user it authenticated is passed on.
     seen = through_gateway(mesh, "/orders/7", headers={"x-authenticated-user": "alice"}).echoed()
