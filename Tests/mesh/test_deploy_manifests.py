@@ -240,6 +240,35 @@ def test_injected_container_is_locked_down_and_probed_on_the_admin_endpoint():
             assert labels.get(k) == v
 
 
+def mebibytes(quantity):
+    units = {"Ki": 1 / 1024, "Mi": 1, "Gi": 1024, "M": 1e6 / 2**20, "G": 1e9 / 2**20}
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(Ki|Mi|Gi|M|G)", quantity)
+    assert m, f"unsupported memory quantity {quantity!r}"
+    return float(m.group(1)) * units[m.group(2)]
+
+
+def test_memory_request_and_limit_cover_the_measured_rss():
+    """docs/BENCHMARKS.md's server table (scripts/bench_server.py) gives RSS idle and peak per bundle."""
+    bench = ROOT / "docs" / "BENCHMARKS.md"
+    if not bench.is_file():
+        pytest.skip("docs/BENCHMARKS.md not written yet")
+    peaks = {}
+    for table in re.findall(r"(?m)^\|[^\n]*RSS peak[^\n]*\|\n(?:\|[^\n]*\n)+", bench.read_text()):
+        rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in table.strip().splitlines()]
+        col = rows[0].index("RSS peak")
+        for row in rows[2:]:
+            m = re.fullmatch(r"(\d+(?:\.\d+)?) MB", row[col]) if len(row) > col else None
+            if m:
+                peaks[row[0]] = float(m.group(1))
+    if not peaks:
+        pytest.skip("docs/BENCHMARKS.md has no server RSS table yet")
+    res = portcullis_container()["resources"]
+    request, limit = mebibytes(res["requests"]["memory"]), mebibytes(res["limits"]["memory"])
+    example = peaks.get("example", max(peaks.values()))
+    assert request >= example, f"memory request {request} MiB below the example bundle's peak {example} MB"
+    assert limit >= 2 * max(peaks.values()), f"memory limit {limit} MiB leaves no headroom over {peaks}"
+
+
 def test_overlays_fill_what_the_injection_template_mounts():
     pod = injection_pod()
     c = portcullis_container()
@@ -385,9 +414,12 @@ def test_dockerfile_builds_the_declared_product_in_two_stages():
     assert build_image.split(":", 1)[1].startswith(local + "-"), f"{build_image} vs local Swift {local}"
     tools = re.search(r"swift-tools-version:\s*(\d+\.\d+)", package).group(1)
     assert tuple(map(int, tools.split("."))) <= tuple(map(int, local.split(".")))
-    # Every directory the build copies exists.
-    for src in re.findall(r"(?m)^COPY (?!--)(\S+)", text):
+    # Every directory the build copies exists, and every non-test target's sources are copied.
+    copied = re.findall(r"(?m)^COPY (?!--)(\S+)", text)
+    for src in copied:
         assert (ROOT / src).exists(), f"COPY {src}: not in the repository"
+    for path in re.findall(r'path:\s*"([^"]+)"', package):
+        assert any(path == c or path.startswith(c.rstrip("/") + "/") for c in copied), f"{path} is not copied"
     entry = json_array(dockerfile_instruction("ENTRYPOINT"))
     assert entry == ["/usr/local/bin/portcullis"] and f"/out/{products[0]}" in text
 
