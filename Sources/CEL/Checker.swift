@@ -32,7 +32,16 @@ struct Checker {
         return nil
     }
 
+    /// Checks one node and records where its runtime errors are to be reported.
     mutating func check(_ e: Expr) -> (ResolvedExpr, CELType) {
+        let (r, t) = checkNode(e)
+        switch r {
+        case .constant, .local, .hasSlot, .located: return (r, t)
+        default: return (.located(r, e.anchor), t)
+        }
+    }
+
+    mutating func checkNode(_ e: Expr) -> (ResolvedExpr, CELType) {
         switch e.kind {
         case .error:
             return (.error("syntax error"), .dyn)
