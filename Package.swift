@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "CEL", targets: ["CEL"]),
         .library(name: "PortcullisPolicy", targets: ["PortcullisPolicy"]),
         .library(name: "LinearRegex", targets: ["LinearRegex"]),
+        .library(name: "PortcullisIdentity", targets: ["PortcullisIdentity", "JSONSchema", "PortcullisModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
