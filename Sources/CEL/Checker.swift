@@ -12,6 +12,7 @@ struct Checker {
         "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
         "list": .list, "map": .map, "null_type": .nullType, "type": .type,
         "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+        "net.IP": CELTypeName(name: "net.IP"), "net.CIDR": CELTypeName(name: "net.CIDR"),
     ]
 
     init(env: CELEnvironment, source: [UInt8]) {
@@ -31,7 +32,16 @@ struct Checker {
         return nil
     }
 
+    /// Checks one node and records where its runtime errors are to be reported.
     mutating func check(_ e: Expr) -> (ResolvedExpr, CELType) {
+        let (r, t) = checkNode(e)
+        switch r {
+        case .constant, .local, .hasSlot, .located: return (r, t)
+        default: return (.located(r, e.anchor), t)
+        }
+    }
+
+    mutating func checkNode(_ e: Expr) -> (ResolvedExpr, CELType) {
         switch e.kind {
         case .error:
             return (.error("syntax error"), .dyn)
@@ -94,20 +104,27 @@ struct Checker {
         case .message(let name, _):
             report("protobuf message construction ('\(name){...}') is not supported", e)
             return (.error("message construction is not supported"), .dyn)
-        case .comprehension(let macro, let range, let variable, let body, let filter):
+        case .comprehension(let macro, let range, let variable, let variable2, let body, let filter):
             let (rr, rt) = check(range)
-            let vt: CELType
-            switch rt {
-            case .list(let el): vt = el
-            case .map(let k, _): vt = k
-            case .dyn: vt = .dyn
-            default:
-                report("expression of type \(rt) cannot be the range of a comprehension", range)
-                vt = .dyn
+            var vt: CELType = .dyn, v2t: CELType = .dyn
+            if macro == .bind {
+                vt = rt
+            } else {
+                switch rt {
+                case .list(let el): (vt, v2t) = variable2 == nil ? (el, .dyn) : (.int, el)
+                case .map(let k, let v): (vt, v2t) = (k, v)
+                case .dyn: break
+                default: report("expression of type \(rt) cannot be the range of a comprehension", range)
+                }
             }
             let level = scopes.count
             scopes.append((variable, vt))
-            defer { scopes.removeLast() }
+            var level2: Int? = nil
+            if let variable2 {
+                level2 = scopes.count
+                scopes.append((variable2, v2t))
+            }
+            defer { scopes.removeLast(variable2 == nil ? 1 : 2) }
             let (rb, bt) = check(body)
             var rf: ResolvedExpr? = nil
             if let filter {
@@ -120,10 +137,14 @@ struct Checker {
             case .all, .exists, .existsOne, .filter:
                 if !bt.isAssignable(to: .bool) { report("predicate must be bool, not \(bt)", body) }
                 result = macro == .filter ? .list(vt) : .bool
-            case .map:
+            case .map, .transformList:
                 result = .list(bt)
+            case .transformMap:
+                result = .map(vt, bt)
+            case .bind:
+                result = bt
             }
-            return (.comprehension(macro, range: rr, local: level, body: rb, filter: rf), result)
+            return (.comprehension(macro, range: rr, local: level, local2: level2, body: rb, filter: rf), result)
         case .call(let name, let target, let args):
             return checkCall(e, name: name, target: target, args: args)
         }
@@ -207,6 +228,13 @@ struct Checker {
             return (call, .dyn)
         case .toType:
             return (call, .type)
+        case .mathGreatest, .mathLeast:
+            var types = ts
+            if ts.count == 1, case .list(let el) = ts[0] { types = [el] }
+            for (i, t) in types.enumerated() where !(t.isNumeric || t == .dyn) {
+                report("no matching overload for '\(f.rawValue)' with \(t)", args[min(i, args.count - 1)])
+            }
+            return (call, types.dropFirst().reduce(types[0]) { CELType.join($0, $1) })
         case .in:
             switch ts[1] {
             case .list, .map, .dyn: break

@@ -1,7 +1,9 @@
 /// The parsed syntax tree. Offsets are UTF-8 byte offsets into the expression.
 struct Expr: Sendable {
     enum Macro: String, Sendable {
-        case all, exists, existsOne = "exists_one", map, filter
+        case all, exists, existsOne = "exists_one", map, filter, transformList, transformMap
+        /// `cel.bind(variable, init, body)`: the range is the initial value.
+        case bind
     }
 
     indirect enum Kind: Sendable {
@@ -16,8 +18,9 @@ struct Expr: Sendable {
         case map([(Expr, Expr)])
         /// `Name{field: value}`: protobuf message construction (not supported; reported by the checker).
         case message(String, [(String, Expr)])
-        /// A comprehension macro: `range.macro(variable, body)` or `range.map(variable, filter, body)`.
-        case comprehension(Macro, range: Expr, variable: String, body: Expr, filter: Expr?)
+        /// A comprehension macro: `range.macro(variable, body)`, `range.map(variable, filter, body)`, or a
+        /// two-variable form `range.all(index, value, body)` (index/key and value).
+        case comprehension(Macro, range: Expr, variable: String, variable2: String?, body: Expr, filter: Expr?)
         /// A node that failed to parse (a diagnostic was already reported).
         case error
     }

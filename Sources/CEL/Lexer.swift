@@ -84,6 +84,18 @@ struct Lexer {
         if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
             return lexString(start: start, raw: false, bytes: false)
         }
+        if c == UInt8(ascii: "`") {
+            pos += 1
+            let s = pos
+            while pos < src.count && src[pos] != UInt8(ascii: "`") && src[pos] != 0x0A { pos += 1 }
+            guard pos < src.count, src[pos] == UInt8(ascii: "`"), pos > s else {
+                error("unterminated or empty quoted field name", at: start, length: pos - start)
+                return Token(kind: .invalid, start: start, end: pos)
+            }
+            let name = String(decoding: src[s..<pos], as: UTF8.self)
+            pos += 1
+            return Token(kind: .quotedIdent(name), start: start, end: pos)
+        }
         let d = peek(1)
         let two: String? = switch (c, d) {
         case (UInt8(ascii: "="), UInt8(ascii: "=")): "=="

@@ -6,6 +6,13 @@ struct Planner {
     func plan(_ r: ResolvedExpr) -> Node {
         switch r {
         case .constant(let v): return .constant(v)
+        case .located(let inner, let at):
+            let n = plan(inner)
+            switch n {
+            case .constant(.error(let e)) where e.offset == nil: return .constant(.error(CELError(message: e.message, offset: at)))
+            case .constant, .located: return n
+            default: return .located(n, at)
+            }
         case .slot(let s, let name): return .slot(s, name: name)
         case .local(let i): return .local(i)
         case .error(let m): return .constant(.err(m))
@@ -53,8 +60,8 @@ struct Planner {
                 consts.append((kv, vv))
             }
             return .constant(Evaluator.buildMap(consts))
-        case .comprehension(let m, let range, let local, let body, let filter):
-            return .comprehension(m, range: plan(range), local: local, body: plan(body), filter: filter.map(plan))
+        case .comprehension(let m, let range, let local, let local2, let body, let filter):
+            return .comprehension(m, range: plan(range), local: local, local2: local2, body: plan(body), filter: filter.map(plan))
         case .call(let f, let args):
             return planCall(f, args.map(plan))
         }

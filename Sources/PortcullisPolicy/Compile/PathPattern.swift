@@ -73,8 +73,9 @@ enum PathPattern: Sendable, Hashable {
     }
 
     private static func matchTemplate(_ segments: [Segment], _ path: Substring) -> Bool {
-        guard path.hasPrefix("/") else { return false }
-        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        let parts = bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         var i = 0
         for segment in segments {
             switch segment {
@@ -83,7 +84,7 @@ enum PathPattern: Sendable, Hashable {
             case .one:
                 guard i < parts.count, !parts[i].isEmpty else { return false }
             case .literal(let s):
-                guard i < parts.count, parts[i] == s else { return false }
+                guard i < parts.count, parts[i].elementsEqual(s.utf8) else { return false }
             }
             i += 1
         }
