@@ -90,3 +90,22 @@ struct SplitMix {
         #expect(try evaluate("[1, 2].map(cel.iterVar(0, 0), cel.iterVar(0, 0) * 2)") == .list([.int(2), .int(4)]))
     }
 }
+
+@Suite struct StringSearchTests {
+    @Test func searchesAreLinearAndCorrect() throws {
+        // A periodic text and needle would make a naive search quadratic; these complete promptly.
+        let hay = String(repeating: "a", count: 200_000)
+        let needle = String(repeating: "a", count: 5_000) + "b"
+        let vars: [String: CELValue] = ["h": .string(hay), "n": .string(needle)]
+        #expect(try evaluate("h.contains(n)", vars) == .bool(false))
+        #expect(try evaluate("h.indexOf(n)", vars) == .int(-1))
+        #expect(try evaluate("h.lastIndexOf(n)", vars) == .int(-1))
+        #expect(try evaluate("size(h.split(n))", vars) == .int(1))
+        #expect(try evaluate("h.replace(n, 'x') == h", vars) == .bool(true))
+        #expect(try evaluate("'abcabc'.lastIndexOf('bc')") == .int(4))
+        #expect(try evaluate("'abcabc'.lastIndexOf('bc', 3)") == .int(1))
+        #expect(try evaluate("'abcabc'.indexOf('bc', 2)") == .int(4))
+        #expect(try evaluate("'a-b-c'.replace('-', '+', 1)") == .string("a+b-c"))
+        #expect(try evaluate("'a--b'.split('-')") == .list(["a", "", "b"].map { .string($0) }))
+    }
+}
