@@ -39,5 +39,15 @@ let package = Package(
             path: "Benchmarks/PolicyBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "IdentityBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PortcullisIdentity", package: "portcullis"),
+                .product(name: "PortcullisModel", package: "portcullis"),
+            ],
+            path: "Benchmarks/IdentityBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -5,32 +5,35 @@ struct PeerFacts: Sendable {
     var namespace: String = ""
     var serviceAccount: String = ""
 
-    private static let scheme = Array("spiffe://".utf8)
-
     /// Parsed on UTF-8 bytes without intermediate arrays: this runs for both peers of most decisions.
     init(principal: String) {
         self.principal = principal
-        let bytes = principal.utf8
-        guard bytes.starts(with: Self.scheme) else { return }
-        let slash = UInt8(ascii: "/")
-        var i = bytes.index(bytes.startIndex, offsetBy: Self.scheme.count)
-        // The segment from i up to the next "/" (or the end); advances i past the "/".
-        func segment() -> Substring.UTF8View? {
-            guard i < bytes.endIndex else { return nil }
-            let start = i
-            while i < bytes.endIndex, bytes[i] != slash { i = bytes.index(after: i) }
-            let piece = Substring(principal)[start..<i].utf8
-            if i < bytes.endIndex { i = bytes.index(after: i) }
-            return piece
-        }
-        guard let domain = segment(), !domain.isEmpty else { return }
-        trustDomain = String(Substring(domain))
-        while let key = segment() {
-            guard let value = segment() else { break }
-            if key.elementsEqual("ns".utf8) {
-                namespace = String(Substring(value))
-            } else if key.elementsEqual("sa".utf8) {
-                serviceAccount = String(Substring(value))
+        guard principal.hasPrefix("spiffe://") else { return }
+        var p = principal
+        p.withUTF8 { bytes in
+            let slash = UInt8(ascii: "/")
+            var i = 9  // "spiffe://".utf8.count
+            func segment() -> Range<Int>? {
+                guard i < bytes.count else { return nil }
+                let start = i
+                while i < bytes.count, bytes[i] != slash { i += 1 }
+                let range = start..<i
+                if i < bytes.count { i += 1 }
+                return range
+            }
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+            func isKey(_ r: Range<Int>, _ a: UInt8, _ b: UInt8) -> Bool {
+                r.count == 2 && bytes[r.lowerBound] == a && bytes[r.lowerBound + 1] == b
+            }
+            guard let domain = segment(), !domain.isEmpty else { return }
+            trustDomain = text(domain)
+            while let key = segment() {
+                guard let value = segment() else { break }
+                if isKey(key, UInt8(ascii: "n"), UInt8(ascii: "s")) {
+                    namespace = text(value)
+                } else if isKey(key, UInt8(ascii: "s"), UInt8(ascii: "a")) {
+                    serviceAccount = text(value)
+                }
             }
         }
     }
