@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "CEL", targets: ["CEL"]),
         .library(name: "PortcullisPolicy", targets: ["PortcullisPolicy"]),
         .library(name: "LinearRegex", targets: ["LinearRegex"]),
+        .library(name: "PortcullisModel", targets: ["PortcullisModel"]),
+        .library(name: "PortcullisIdentity", targets: ["PortcullisIdentity", "JSONSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

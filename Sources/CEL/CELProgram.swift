@@ -45,6 +45,13 @@ public struct CELProgram: Sendable {
         return core.root.eval(activation, &c)
     }
 
+    /// Formats an evaluation error with its position in the expression, when known:
+    /// "1:5: message", the source line and a caret; otherwise just the message.
+    public func describe(_ error: CELError) -> String {
+        guard let offset = error.offset else { return error.message }
+        return CELDiagnostic(message: error.message, offset: offset, length: 1, source: Array(core.source.utf8)).description
+    }
+
     /// True when the program is a constant (no variables are read).
     public var isConstant: Bool {
         core.root is ConstNode

@@ -32,7 +32,16 @@ struct Checker {
         return nil
     }
 
+    /// Checks one node and records where its runtime errors are to be reported.
     mutating func check(_ e: Expr) -> (ResolvedExpr, CELType) {
+        let (r, t) = checkNode(e)
+        switch r {
+        case .constant, .local, .hasSlot, .located: return (r, t)
+        default: return (.located(r, e.anchor), t)
+        }
+    }
+
+    mutating func checkNode(_ e: Expr) -> (ResolvedExpr, CELType) {
         switch e.kind {
         case .error:
             return (.error("syntax error"), .dyn)
@@ -219,6 +228,13 @@ struct Checker {
             return (call, .dyn)
         case .toType:
             return (call, .type)
+        case .mathGreatest, .mathLeast:
+            var types = ts
+            if ts.count == 1, case .list(let el) = ts[0] { types = [el] }
+            for (i, t) in types.enumerated() where !(t.isNumeric || t == .dyn) {
+                report("no matching overload for '\(f.rawValue)' with \(t)", args[min(i, args.count - 1)])
+            }
+            return (call, types.dropFirst().reduce(types[0]) { CELType.join($0, $1) })
         case .in:
             switch ts[1] {
             case .list, .map, .dyn: break

@@ -32,6 +32,7 @@ extension Evaluator {
         case .lowerAscii, .upperAscii, .trim, .reverse, .join:
             return stringFunction(f, [x], &c)
         default:
+            if f.isMath { return mathFunction(f, [x]) }
             return applySupport(f, [x])
         }
     }
@@ -69,6 +70,7 @@ extension Evaluator {
         case .join:
             return join([x, y], &c)
         default:
+            if f.isMath { return mathFunction(f, [x, y]) }
             if case .string = x { return stringFunction(f, [x, y], &c) }
             return applySupport(f, [x, y])
         }
@@ -77,6 +79,7 @@ extension Evaluator {
     static func applyN(_ f: Function, _ args: [CELValue], _ c: inout EvalContext) -> CELValue {
         if args.count == 1 { return apply1(f, args[0], &c) }
         if args.count == 2 { return apply2(f, args[0], args[1], &c) }
+        if f.isMath { return mathFunction(f, args) }
         if case .string = args[0] { return stringFunction(f, args, &c) }
         return applySupport(f, args)
     }

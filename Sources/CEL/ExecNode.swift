@@ -3,7 +3,16 @@ import LinearRegex
 /// The executable form of a planned program: a tree of immutable objects, one class per node kind. Children are
 /// `let` properties, so walking the tree costs a virtual call per node and no reference counting or allocation.
 class ExecNode: @unchecked Sendable {
+    /// Source offset for errors this node creates (-1: unknown). Set once while the tree is built.
+    var offset = -1
+
     func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue { .err("internal error: abstract node") }
+
+    /// Gives a newly created error this node's source offset; other values pass through.
+    @inline(__always) final func locate(_ v: CELValue) -> CELValue {
+        if case .error(let e) = v, e.offset == nil, offset >= 0 { return .error(CELError(message: e.message, offset: offset)) }
+        return v
+    }
 }
 
 extension EvalContext {
@@ -28,7 +37,7 @@ final class SlotNode: ExecNode, @unchecked Sendable {
     let name: String
     init(_ s: Int, _ n: String) { slot = s; name = n }
     override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
-        act.value(forSlot: slot) ?? .err("no such attribute '\(name)'")
+        act.value(forSlot: slot) ?? locate(.err("no such attribute '\(name)'"))
     }
 }
 
@@ -47,7 +56,7 @@ final class SelectNode: ExecNode, @unchecked Sendable {
     override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
         guard c.enter() else { return c.failure }
         defer { c.leave() }
-        return Evaluator.select(operand.eval(act, &c), field)
+        return locate(Evaluator.select(operand.eval(act, &c), field))
     }
 }
 
@@ -58,7 +67,7 @@ final class HasFieldNode: ExecNode, @unchecked Sendable {
     override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
         guard c.enter() else { return c.failure }
         defer { c.leave() }
-        return Evaluator.has(operand.eval(act, &c), field)
+        return locate(Evaluator.has(operand.eval(act, &c), field))
     }
 }
 
@@ -80,7 +89,7 @@ final class AndNode: ExecNode, @unchecked Sendable {
         if case .bool(false) = x { return x }
         let y = rhs.eval(act, &c)
         if case .bool(true) = x, case .bool = y { return y }
-        return Evaluator.logicalAnd(x, y)
+        return locate(Evaluator.logicalAnd(x, y))
     }
 }
 
@@ -94,7 +103,7 @@ final class OrNode: ExecNode, @unchecked Sendable {
         if case .bool(true) = x { return x }
         let y = rhs.eval(act, &c)
         if case .bool(false) = x, case .bool = y { return y }
-        return Evaluator.logicalOr(x, y)
+        return locate(Evaluator.logicalOr(x, y))
     }
 }
 
@@ -106,7 +115,7 @@ final class NotNode: ExecNode, @unchecked Sendable {
         defer { c.leave() }
         let x = operand.eval(act, &c)
         if case .bool(let b) = x { return .bool(!b) }
-        return x.isError ? x : .noOverload("!_")
+        return x.isError ? x : locate(.noOverload("!_"))
     }
 }
 
@@ -121,7 +130,7 @@ final class ConditionalNode: ExecNode, @unchecked Sendable {
         case .bool(true): return then.eval(act, &c)
         case .bool(false): return otherwise.eval(act, &c)
         case .error: return x
-        default: return .noOverload("_?_:_")
+        default: return locate(.noOverload("_?_:_"))
         }
     }
 }
@@ -135,7 +144,7 @@ final class Call1Node: ExecNode, @unchecked Sendable {
         defer { c.leave() }
         let x = arg.eval(act, &c)
         if x.isError { return x }
-        return Evaluator.apply1(function, x, &c)
+        return locate(Evaluator.apply1(function, x, &c))
     }
 }
 
@@ -150,7 +159,7 @@ final class Call2Node: ExecNode, @unchecked Sendable {
         if x.isError { return x }
         let y = arg1.eval(act, &c)
         if y.isError { return y }
-        return Evaluator.apply2(function, x, y, &c)
+        return locate(Evaluator.apply2(function, x, y, &c))
     }
 }
 
@@ -168,7 +177,7 @@ final class CallNNode: ExecNode, @unchecked Sendable {
             if v.isError { return v }
             vs.append(v)
         }
-        return Evaluator.applyN(function, vs, &c)
+        return locate(Evaluator.applyN(function, vs, &c))
     }
 }
 
@@ -182,7 +191,7 @@ final class StringTestNode: ExecNode, @unchecked Sendable {
         guard c.enter() else { return c.failure }
         defer { c.leave() }
         let x = operand.eval(act, &c)
-        guard case .string(let s) = x else { return x.isError ? x : .noOverload(function.rawValue) }
+        guard case .string(let s) = x else { return x.isError ? x : locate(.noOverload(function.rawValue)) }
         switch function {
         case .startsWith: return .bool(StringBytes.hasPrefix(s, literal))
         case .endsWith: return .bool(StringBytes.hasSuffix(s, literal))
@@ -255,7 +264,7 @@ final class MatchesNode: ExecNode, @unchecked Sendable {
             c.cost &+= s.utf8.count >> 4
             return .bool(regex.search(s))
         case .error: return x
-        default: return .noOverload("matches")
+        default: return locate(.noOverload("matches"))
         }
     }
 }
@@ -292,7 +301,7 @@ final class MapNode: ExecNode, @unchecked Sendable {
             if vv.isError { return vv }
             vs.append((kv, vv))
         }
-        return Evaluator.buildMap(vs)
+        return locate(Evaluator.buildMap(vs))
     }
 }
 
@@ -307,6 +316,10 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
     }
 
     override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
+        locate(run(act, &c))
+    }
+
+    func run<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
         guard c.enter() else { return c.failure }
         defer { c.leave() }
         let r = range.eval(act, &c)
@@ -416,6 +429,10 @@ extension Node {
     func lower() -> ExecNode {
         switch self {
         case .constant(let v): return ConstNode(v)
+        case .located(let inner, let at):
+            let x = inner.lower()
+            if x.offset < 0 { x.offset = at }
+            return x
         case .slot(let s, let name): return SlotNode(s, name)
         case .local(let i): return LocalNode(i)
         case .select(let o, let f): return SelectNode(o.lower(), f)

@@ -101,6 +101,20 @@ extension Function {
             return [([.string], .bytes)]
         case .stringsQuote:
             return [([.string], .string)]
+        case .mathGreatest, .mathLeast:
+            return nil
+        case .mathCeil, .mathFloor, .mathRound, .mathTrunc:
+            return [([.double], .double)]
+        case .mathAbs, .mathSign:
+            return [([.int], .int), ([.uint], .uint), ([.double], .double)]
+        case .mathIsInf, .mathIsNaN, .mathIsFinite:
+            return [([.double], .bool)]
+        case .mathBitAnd, .mathBitOr, .mathBitXor:
+            return [([.int, .int], .int), ([.uint, .uint], .uint)]
+        case .mathBitNot:
+            return [([.int], .int), ([.uint], .uint)]
+        case .mathBitShiftLeft, .mathBitShiftRight:
+            return [([.int, .int], .int), ([.uint, .int], .uint)]
         }
     }
 }

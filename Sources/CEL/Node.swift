@@ -3,6 +3,8 @@ import LinearRegex
 /// One node of a planned program: an immutable tree, built once, walked by the evaluator.
 indirect enum Node: Sendable {
     case constant(CELValue)
+    /// The inner node, reporting the errors it creates at this source offset.
+    case located(Node, Int)
     case slot(Int, name: String)
     case local(Int)
     case select(Node, field: String)

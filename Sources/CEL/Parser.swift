@@ -301,9 +301,39 @@ struct Parser {
         return (fields, end)
     }
 
+    /// `cel.block([e0, e1, ...], result)` (common subexpressions, as optimisers emit) becomes nested `cel.bind`s;
+    /// `cel.index(n)`, `cel.iterVar(i, j)` and `cel.accuVar(i, j)` become reserved identifiers.
+    mutating func celBlockForms(_ name: String, args: [Expr], start: Int, end: Int, children: [Expr], nameTok: Token) -> Expr? {
+        func intArg(_ i: Int) -> Int64? {
+            if i < args.count, case .literal(.int(let v)) = args[i].kind { return v }
+            return nil
+        }
+        switch name {
+        case "index":
+            guard args.count == 1, let n = intArg(0) else { return nil }
+            return Expr(.ident("@index\(n)", rooted: false), start: start, end: end)
+        case "iterVar", "accuVar":
+            guard args.count == 2, let i = intArg(0), let j = intArg(1) else { return nil }
+            return Expr(.ident("@\(name):\(i):\(j)", rooted: false), start: start, end: end)
+        case "block":
+            guard args.count == 2, case .list(let items) = args[0].kind else { return nil }
+            var body = args[1]
+            for (n, item) in items.enumerated().reversed() {
+                body = node(.comprehension(.bind, range: item, variable: "@index\(n)", variable2: nil, body: body, filter: nil),
+                            start, end, [item, body], anchor: nameTok.start)
+            }
+            return checked(body)
+        default:
+            return nil
+        }
+    }
+
     mutating func makeCall(_ name: String, target: Expr?, args: [Expr], start: Int, end: Int, nameTok: Token) -> Expr {
         let children = (target.map { [$0] } ?? []) + args
         if let target {
+            if case .ident("cel", false) = target.kind, let e = celBlockForms(name, args: args, start: start, end: end, children: children, nameTok: nameTok) {
+                return e
+            }
             if name == "bind", case .ident("cel", false) = target.kind {
                 guard args.count == 3, case .ident(let v, false) = args[0].kind else {
                     error("cel.bind() takes a variable name, an initial value and an expression", offset: start, length: max(1, end - start))

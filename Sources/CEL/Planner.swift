@@ -6,6 +6,13 @@ struct Planner {
     func plan(_ r: ResolvedExpr) -> Node {
         switch r {
         case .constant(let v): return .constant(v)
+        case .located(let inner, let at):
+            let n = plan(inner)
+            switch n {
+            case .constant(.error(let e)) where e.offset == nil: return .constant(.error(CELError(message: e.message, offset: at)))
+            case .constant, .located: return n
+            default: return .located(n, at)
+            }
         case .slot(let s, let name): return .slot(s, name: name)
         case .local(let i): return .local(i)
         case .error(let m): return .constant(.err(m))

@@ -14,6 +14,8 @@ indirect enum ResolvedExpr: Sendable {
     case list([ResolvedExpr])
     case map([(ResolvedExpr, ResolvedExpr)])
     case comprehension(Expr.Macro, range: ResolvedExpr, local: Int, local2: Int?, body: ResolvedExpr, filter: ResolvedExpr?)
+    /// Where errors created by the inner node are reported (UTF-8 offset in the source).
+    case located(ResolvedExpr, Int)
     /// Evaluates to an error (an unresolved name when type checking is off).
     case error(String)
 }

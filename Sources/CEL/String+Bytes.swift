@@ -39,6 +39,8 @@ enum StringBytes {
         let n = s.utf8.count, m = p.utf8.count
         if m == 0 { return true }
         if m > n { return false }
+        // Long needles: linear-time search (the naive scan below is quadratic in the worst case).
+        if m > 16 { return Search(Array(p.utf8)).first(in: Array(s.utf8)) != nil }
         return withBytes(s) { x in
             withBytes(p) { y in
                 let first = y[0]

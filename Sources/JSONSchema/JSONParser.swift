@@ -238,7 +238,19 @@ struct JSONReader {
 
     mutating func parseString() throws(StrictJSONError) -> String {
         pos += 1  // opening quote
-        // Fast path: no escapes, ASCII or validated UTF-8 up to the closing quote.
+        // Fast path: no escapes or control characters before the closing quote; Swift's UTF-8
+        // validation is as strict as ours (no overlongs, surrogates or values past U+10FFFF).
+        var end = pos
+        while end < buffer.count {
+            let b = buffer[end]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            end += 1
+        }
+        if end < buffer.count, buffer[end] == UInt8(ascii: "\""),
+           let s = String(validating: UnsafeBufferPointer(rebasing: buffer[pos..<end]), as: UTF8.self) {
+            pos = end + 1
+            return s
+        }
         var scalars = String.UnicodeScalarView()
         while true {
             guard pos < buffer.count else { throw StrictJSONError(.unexpectedEnd, at: pos) }

@@ -35,6 +35,11 @@ public struct JSONSchema: Sendable {
     /// `JSONParseLimits` are shallower).
     public static let maxValidationDepth = 256
 
+    /// The most (sub)schema applications one validation may perform. A schema whose `anyOf`/`oneOf`
+    /// branches recurse can otherwise cost exponential time in the document's depth; past the budget
+    /// the document is refused (fail closed) with a violation saying so.
+    public static let workBudget = 200_000
+
     /// Compiles a schema document.
     public init(_ schema: JSONValue) throws(SchemaCompileError) {
         try self.init(schema, compilePattern: DefaultPatternCompiler.compile)
@@ -54,6 +59,7 @@ public struct JSONSchema: Sendable {
     init(_ schema: JSONValue, compilePattern: @escaping PatternCompiler) throws(SchemaCompileError) {
         var compiler = SchemaCompiler(root: schema, compilePattern: compilePattern)
         _ = try compiler.compile(schema, pointer: "", depth: 0)
+        try compiler.checkCycles()
         nodes = compiler.nodes
     }
 
@@ -64,23 +70,38 @@ public struct JSONSchema: Sendable {
 
     /// Every violation found (at most `maxViolations`), in document order where possible; empty when valid.
     public func validate(_ value: JSONValue, maxViolations: Int = 10) -> [SchemaViolation] {
-        var run = SchemaValidation(nodes: nodes, limit: max(1, maxViolations))
+        var run = SchemaValidation(nodes: nodes, limit: max(1, maxViolations), budget: WorkBudget(JSONSchema.workBudget))
         var path: [String] = []
         run.check(value, node: 0, path: &path, depth: 0)
+        // An exhausted budget (possibly inside an anyOf/oneOf/not probe) always makes the document invalid.
+        if run.budget.exhausted, !run.violations.contains(where: { $0.message == SchemaValidation.budgetMessage }) {
+            run.violations.insert(SchemaViolation(pointer: "", message: SchemaValidation.budgetMessage), at: 0)
+        }
         return run.violations
     }
 }
 
 /// One validation run: collects violations up to a limit.
+/// Steps left for one validation, shared by the probes of anyOf/oneOf/not.
+final class WorkBudget {
+    var remaining: Int
+    var exhausted = false
+    init(_ steps: Int) { remaining = steps }
+}
+
 struct SchemaValidation {
     let nodes: [SchemaNode]
     let limit: Int
+    let budget: WorkBudget
     var violations: [SchemaViolation] = []
 
-    init(nodes: [SchemaNode], limit: Int) {
+    init(nodes: [SchemaNode], limit: Int, budget: WorkBudget) {
         self.nodes = nodes
         self.limit = limit
+        self.budget = budget
     }
+
+    static let budgetMessage = "validation exceeded its work budget"
 
     var full: Bool { violations.count >= limit }
 
@@ -92,7 +113,7 @@ struct SchemaValidation {
 
     /// Whether `value` matches `node`, without recording anything (for anyOf/oneOf/not).
     func matches(_ value: JSONValue, node: Int, path: [String], depth: Int) -> Bool {
-        var probe = SchemaValidation(nodes: nodes, limit: 1)
+        var probe = SchemaValidation(nodes: nodes, limit: 1, budget: budget)
         var p = path
         probe.check(value, node: node, path: &p, depth: depth)
         return probe.violations.isEmpty
@@ -100,6 +121,12 @@ struct SchemaValidation {
 
     mutating func check(_ value: JSONValue, node index: Int, path: inout [String], depth: Int) {
         guard !full else { return }
+        budget.remaining -= 1
+        if budget.remaining < 0 {
+            budget.exhausted = true
+            report(path, SchemaValidation.budgetMessage)
+            return
+        }
         if depth > JSONSchema.maxValidationDepth {
             report(path, "too deeply nested to validate")
             return

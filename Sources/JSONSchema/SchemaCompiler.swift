@@ -28,6 +28,8 @@ struct SchemaCompiler {
     let root: JSONValue
     let compilePattern: PatternCompiler
     var nodes: [SchemaNode] = []
+    /// The schema location of each node, for diagnostics.
+    var pointers: [String] = []
     var refs: [String: Int] = [:]
 
     init(root: JSONValue, compilePattern: @escaping PatternCompiler) {
@@ -35,14 +37,50 @@ struct SchemaCompiler {
         self.compilePattern = compilePattern
     }
 
-    mutating func reserve() -> Int {
+    mutating func reserve(_ pointer: String) -> Int {
         nodes.append(SchemaNode())
+        pointers.append(pointer)
         return nodes.count - 1
+    }
+
+    /// Refuses reference cycles that never descend into the document (`a` -> `b` -> `a` through
+    /// `$ref`/`allOf`/`anyOf`/`oneOf`/`not`): they would never terminate.
+    func checkCycles() throws(SchemaCompileError) {
+        func edges(_ n: SchemaNode) -> [Int] {
+            var out = n.allOf + n.anyOf + n.oneOf
+            if let r = n.ref { out.append(r) }
+            if let x = n.not { out.append(x) }
+            return out
+        }
+        // 0 unvisited, 1 on the stack, 2 done. Iterative DFS.
+        var color = [UInt8](repeating: 0, count: nodes.count)
+        for start in nodes.indices where color[start] == 0 {
+            var stack: [(node: Int, next: Int)] = [(start, 0)]
+            color[start] = 1
+            while let top = stack.last {
+                let out = edges(nodes[top.node])
+                if top.next < out.count {
+                    stack[stack.count - 1].next += 1
+                    let child = out[top.next]
+                    if color[child] == 1 {
+                        let at = pointers[child]
+                        throw SchemaCompileError(pointer: at, message: "reference cycle that never descends into the document")
+                    }
+                    if color[child] == 0 {
+                        color[child] = 1
+                        stack.append((child, 0))
+                    }
+                } else {
+                    color[top.node] = 2
+                    stack.removeLast()
+                }
+            }
+        }
     }
 
     /// Compiles `schema` (found at `pointer`) into a new node and returns its index.
     mutating func compile(_ schema: JSONValue, pointer: String, depth: Int) throws(SchemaCompileError) -> Int {
-        let index = reserve()
+        let index = reserve(pointer)
         try compile(schema, into: index, pointer: pointer, depth: depth)
         return index
     }
@@ -187,9 +225,10 @@ struct SchemaCompiler {
         guard let defs = root[parts[1]], let schema = defs[name] else {
             throw fail("$ref \"\(target)\" does not resolve")
         }
-        let index = reserve()
+        let defPointer = "/" + parts[1] + "/" + parts[2]
+        let index = reserve(defPointer)
         refs[target] = index
-        try compile(schema, into: index, pointer: "/" + parts[1] + "/" + parts[2], depth: 1)
+        try compile(schema, into: index, pointer: defPointer, depth: 1)
         return index
     }
 }

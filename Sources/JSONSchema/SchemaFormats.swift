@@ -63,12 +63,13 @@ enum SchemaFormats {
         guard parts.count == 2, let local = parts.first, let domain = parts.last,
               !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty, domain.utf8.count <= 253
         else { return false }
-        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".utf8)
         for atom in local.split(separator: ".", omittingEmptySubsequences: false) {
             guard !atom.isEmpty, atom.utf8.allSatisfy({ atext.contains($0) }) else { return false }
         }
         return isHostName(domain)
     }
+
+    static let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".utf8)
 
     static func isHostName(_ s: Substring) -> Bool {
         for label in s.split(separator: ".", omittingEmptySubsequences: false) {

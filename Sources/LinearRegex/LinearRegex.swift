@@ -1,8 +1,8 @@
 /// A regular expression in RE2 syntax, matched in time linear in the input.
 ///
-/// The pattern compiles to a Thompson NFA. On first use, `search` and `wholeMatch` each turn it into a DFA over
-/// scalar classes (shared by all copies and threads afterwards) when the automaton stays within a budget — the
-/// usual case; otherwise they simulate the NFA (O(input × pattern)). There is no backtracking, so no input
+/// The pattern compiles to a Thompson NFA. From their second use on, `search` and `wholeMatch` each turn it into a
+/// DFA over scalar classes (shared by all copies and threads afterwards) when the automaton stays within a budget —
+/// the usual case; otherwise (and on first use) they simulate the NFA (O(input × pattern)). There is no backtracking, so no input
 /// can make matching take more than linear time.
 public struct LinearRegex: Sendable {
     public let pattern: String
@@ -20,13 +20,13 @@ public struct LinearRegex: Sendable {
 
     /// True when some substring of `input` matches (CEL `matches`, RE2 `PartialMatch`).
     public func search(_ input: String) -> Bool {
-        if let dfa = searchAutomaton.dfa { return dfa.run(input) }
+        if let dfa = searchAutomaton.dfaForMatching { return dfa.run(input) }
         return RegexMachine(program: program).run(input, search: true)
     }
 
     /// True when the entire `input` matches (RE2 `FullMatch`).
     public func wholeMatch(_ input: String) -> Bool {
-        if let dfa = wholeAutomaton.dfa { return dfa.run(input) }
+        if let dfa = wholeAutomaton.dfaForMatching { return dfa.run(input) }
         return RegexMachine(program: program).run(input, search: false)
     }
 

@@ -58,8 +58,12 @@ struct RegexMachine {
     let program: RegexProgram
     var stack: [Int32] = []
 
+    /// `isAssertion[pc]`: the kernel pcs whose closure depends on the position.
+    let isAssertion: [Bool]
+
     init(program: RegexProgram) {
         self.program = program
+        isAssertion = program.instructions.map { if case .assertion = $0 { true } else { false } }
         stack.reserveCapacity(16)
     }
 
@@ -88,7 +92,15 @@ struct RegexMachine {
     /// Resolves the assertions of `kernel` for a position with `flags`.
     mutating func resolve(_ kernel: SparseSet, flags: BoundaryFlags, into resolved: SparseSet) {
         resolved.removeAll()
-        for i in 0..<kernel.count { addClosure(kernel[i], flags: flags, into: resolved) }
+        // A kernel is already closed under jumps and splits: only its assertions need following.
+        for i in 0..<kernel.count {
+            let pc = kernel[i]
+            if isAssertion[Int(pc)] {
+                addClosure(pc, flags: flags, into: resolved)
+            } else {
+                resolved.insert(pc)
+            }
+        }
     }
 
     /// Consumes `c` from a resolved set; restarts at 0 when `search` (unanchored).

@@ -33,18 +33,7 @@ public struct APIKeyEntry: Sendable, Hashable {
 /// e.g. `sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae` for `foo`.
 /// `portcullis apikey hash` prints it. Upper-case hex is accepted when loading.
 public struct APIKeyStore: Sendable {
-    /// A digest packed into four words: cheap to hash, 32 bytes per key.
-    struct Key: Hashable {
-        let a: UInt64, b: UInt64, c: UInt64, d: UInt64
-        init(_ digest: SHA256Digest) {
-            func word(_ i: Int) -> UInt64 {
-                var w: UInt64 = 0
-                for j in 0..<8 { w = w << 8 | UInt64(digest.bytes[i * 8 + j]) }
-                return w
-            }
-            a = word(0); b = word(1); c = word(2); d = word(3)
-        }
-    }
+    typealias Key = SHA256Digest
 
     let entries: [APIKeyEntry]
     let index: [Key: Int]
@@ -71,7 +60,7 @@ public struct APIKeyStore: Sendable {
         var index: [Key: Int] = [:]
         index.reserveCapacity(entries.count)
         for (i, e) in entries.enumerated() {
-            guard index.updateValue(i, forKey: Key(e.digest)) == nil else {
+            guard index.updateValue(i, forKey: e.digest) == nil else {
                 throw Invalid(message: "keys[\(i)]: the same key digest appears twice")
             }
         }
@@ -129,7 +118,7 @@ public struct APIKeyStore: Sendable {
 
     /// The entry for a digest already computed.
     public func lookup(digest: SHA256Digest) -> APIKeyEntry? {
-        guard let i = index[Key(digest)] else { return nil }
+        guard let i = index[digest] else { return nil }
         let entry = entries[i]
         return entry.digest.constantTimeEquals(digest) ? entry : nil
     }

@@ -1,14 +1,23 @@
 import COpenSSL
 
-/// A SHA-256 digest (32 bytes), hashable, usable as a dictionary key.
+/// A SHA-256 digest (32 bytes), hashable, usable as a dictionary key. Stored inline as four
+/// big-endian words (no heap allocation), so a table of 100,000 API keys stays compact.
 public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
-    /// The 32 digest bytes.
-    public let bytes: [UInt8]
+    let w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
+
+    init(words bytes: UnsafeBufferPointer<UInt8>) {
+        func word(_ i: Int) -> UInt64 {
+            var w: UInt64 = 0
+            for j in 0..<8 { w = w << 8 | UInt64(bytes[i * 8 + j]) }
+            return w
+        }
+        w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3)
+    }
 
     /// Wraps 32 bytes; nil for any other length.
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
-        self.bytes = bytes
+        self = bytes.withUnsafeBufferPointer { SHA256Digest(words: $0) }
     }
 
     /// The digest of `data` (computed with libcrypto).
@@ -19,12 +28,21 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
         }
         // EVP_Digest of SHA-256 cannot fail short of memory exhaustion; a zero digest would never match a stored one.
         if rc != 1 { out = [UInt8](repeating: 0, count: 32) }
-        bytes = out
+        self = out.withUnsafeBufferPointer { SHA256Digest(words: $0) }
     }
 
     /// The digest of a string's UTF-8 bytes.
     public init(of text: String) {
-        self.init(of: Array(text.utf8))
+        var text = text
+        let digest = text.withUTF8 { buffer -> SHA256Digest in
+            var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+            let rc = withUnsafeMutableBytes(of: &out) { o in
+                pc_sha256(buffer.baseAddress, buffer.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            }
+            if rc != 1 { out = (0, 0, 0, 0) }
+            return withUnsafeBytes(of: &out) { SHA256Digest(words: $0.bindMemory(to: UInt8.self)) }
+        }
+        self = digest
     }
 
     /// Parses 64 hexadecimal digits (either case).
@@ -39,7 +57,17 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
             out.append(hi << 4 | lo)
             i += 2
         }
-        bytes = out
+        self.init(bytes: out)
+    }
+
+    /// The 32 digest bytes.
+    public var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(32)
+        for w in [w0, w1, w2, w3] {
+            for j in (0..<8).reversed() { out.append(UInt8(truncatingIfNeeded: w >> (8 * UInt64(j)))) }
+        }
+        return out
     }
 
     /// Lower-case hexadecimal.
@@ -47,9 +75,15 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "sha256:" + hex }
 
-    /// Compares with another digest in constant time (CRYPTO_memcmp).
+    /// Compares with another digest in constant time (CRYPTO_memcmp over the 32 bytes).
     public func constantTimeEquals(_ other: SHA256Digest) -> Bool {
-        ConstantTime.equals(bytes, other.bytes)
+        var a = self
+        var b = other
+        return withUnsafeBytes(of: &a) { pa in
+            withUnsafeBytes(of: &b) { pb in
+                pc_memeq(pa.baseAddress?.assumingMemoryBound(to: UInt8.self), pb.baseAddress?.assumingMemoryBound(to: UInt8.self), 32) == 1
+            }
+        }
     }
 }
 

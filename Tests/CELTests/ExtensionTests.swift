@@ -66,3 +66,46 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct MathExtensionTests {
+    @Test func greatestAndLeastKeepTheWinnersType() throws {
+        #expect(try evaluate("math.greatest(1, 2.5, 3u)") == .uint(3))
+        #expect(try evaluate("math.least([4, -1.5, 2])") == .double(-1.5))
+        #expect(try evaluate("math.greatest([])").isError)
+        #expect(!diagnostics("math.greatest('a', 1)").isEmpty)
+    }
+
+    @Test func roundingSignsAndBits() throws {
+        #expect(try evaluate("math.round(-1.5) == -2.0 && math.ceil(1.2) == 2.0 && math.trunc(-1.7) == -1.0") == .bool(true))
+        #expect(try evaluate("math.abs(x)", ["x": .int(Int64.min)]).errorMessage == "integer overflow")
+        #expect(try evaluate("math.sign(-3) == -1 && math.isNaN(0.0 / 0.0) && !math.isFinite(1.0 / 0.0)") == .bool(true))
+        #expect(try evaluate("math.bitShiftRight(-1, 60)") == .int(15))
+        #expect(try evaluate("math.bitShiftLeft(1, 64)") == .int(0))
+        #expect(try evaluate("math.bitShiftLeft(1, -1)").isError)
+        #expect(try evaluate("math.bitAnd(6, 3) + math.bitOr(4, 1) + math.bitXor(5, 1)") == .int(11))
+    }
+
+    @Test func celBlockBindsIndexedSubexpressions() throws {
+        #expect(try evaluate("cel.block([1, cel.index(0) + 1], cel.index(1) * 10)") == .int(20))
+        #expect(try evaluate("[1, 2].map(cel.iterVar(0, 0), cel.iterVar(0, 0) * 2)") == .list([.int(2), .int(4)]))
+    }
+}
+
+@Suite struct StringSearchTests {
+    @Test func searchesAreLinearAndCorrect() throws {
+        // A periodic text and needle would make a naive search quadratic; these complete promptly.
+        let hay = String(repeating: "a", count: 200_000)
+        let needle = String(repeating: "a", count: 5_000) + "b"
+        let vars: [String: CELValue] = ["h": .string(hay), "n": .string(needle)]
+        #expect(try evaluate("h.contains(n)", vars) == .bool(false))
+        #expect(try evaluate("h.indexOf(n)", vars) == .int(-1))
+        #expect(try evaluate("h.lastIndexOf(n)", vars) == .int(-1))
+        #expect(try evaluate("size(h.split(n))", vars) == .int(1))
+        #expect(try evaluate("h.replace(n, 'x') == h", vars) == .bool(true))
+        #expect(try evaluate("'abcabc'.lastIndexOf('bc')") == .int(4))
+        #expect(try evaluate("'abcabc'.lastIndexOf('bc', 3)") == .int(1))
+        #expect(try evaluate("'abcabc'.indexOf('bc', 2)") == .int(4))
+        #expect(try evaluate("'a-b-c'.replace('-', '+', 1)") == .string("a+b-c"))
+        #expect(try evaluate("'a--b'.split('-')") == .list(["a", "", "b"].map { .string($0) }))
+    }
+}

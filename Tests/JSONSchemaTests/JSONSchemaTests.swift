@@ -97,9 +97,27 @@ func errors(_ s: JSONSchema, _ doc: String) throws -> [String] {
         let s = try schema(##"{"$defs":{"node":{"type":"object","properties":{"next":{"$ref":"#/$defs/node"}}}},"$ref":"#/$defs/node"}"##)
         #expect(try errors(s, #"{"next":{"next":{}}}"#) == [])
         #expect(try errors(s, #"{"next":{"next":1}}"#) == ["/next/next: must be of type object"])
-        // A reference cycle that consumes no input is cut off, not a stack overflow.
-        let loop = try schema(##"{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}"##)
-        #expect(try errors(loop, "1") == ["(root): too deeply nested to validate"])
+        // A reference cycle that consumes no input is refused at compile time.
+        #expect {
+            _ = try schema(##"{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"anyOf":[{"$ref":"#/$defs/a"}]}},"$ref":"#/$defs/a"}"##)
+        } throws: { error in
+            (error as? SchemaCompileError)?.message == "reference cycle that never descends into the document"
+        }
+        #expect(throws: SchemaCompileError.self) { _ = try schema(##"{"not":{"$ref":"#"}}"##) }
+    }
+
+    @Test func branchingRecursionIsBoundedByAWorkBudget() throws {
+        // Each level tries both anyOf branches on failure: 2^depth work without a budget.
+        let s = try schema(##"{"$defs":{"n":{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/n"},{"$ref":"#/$defs/n"}]}}},"$ref":"#/$defs/n"}"##)
+        var doc: JSONValue = .number(1)
+        for _ in 0..<40 { doc = .array([doc]) }
+        let result = s.validate(doc)
+        #expect(result.first?.description == "(root): validation exceeded its work budget")
+        #expect(!s.isValid(doc))
+        // Inside `not`, an exhausted probe still fails the document (fail closed).
+        let n = try schema(##"{"$defs":{"n":{"type":"array","items":{"anyOf":[{"$ref":"#/$defs/n"},{"$ref":"#/$defs/n"}]}}},"not":{"$ref":"#/$defs/n"}}"##)
+        #expect(!n.isValid(doc))
+        #expect(s.isValid(.array([.array([])])))
     }
 
     @Test func maxViolationsBoundsOutput() throws {
