@@ -60,6 +60,65 @@ final class SelectNode: ExecNode, @unchecked Sendable {
     }
 }
 
+final class OptSelectNode: ExecNode, @unchecked Sendable {
+    let operand: ExecNode
+    let field: String
+    init(_ o: ExecNode, _ f: String) { operand = o; field = f }
+    override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
+        guard c.enter() else { return c.failure }
+        defer { c.leave() }
+        return locate(Evaluator.optionalSelect(operand.eval(act, &c), field))
+    }
+}
+
+/// `[a, ?b]`: optional elements are included only when they hold a value.
+final class OptionalListNode: ExecNode, @unchecked Sendable {
+    let items: [ExecNode]
+    let optional: [Bool]
+    init(_ i: [ExecNode], _ o: [Bool]) { items = i; optional = o }
+    override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
+        guard c.enter() else { return c.failure }
+        defer { c.leave() }
+        var vs: [CELValue] = []
+        for (k, item) in items.enumerated() {
+            let v = item.eval(act, &c)
+            if v.isError { return v }
+            if optional[k] {
+                guard case .optional(let o) = v else { return locate(.err("optional list element is not an optional value")) }
+                if let o { vs.append(o) }
+            } else {
+                vs.append(v)
+            }
+        }
+        return .list(vs)
+    }
+}
+
+/// `{?k: v}`: an optional entry is included only when its value holds one.
+final class OptionalMapNode: ExecNode, @unchecked Sendable {
+    let entries: [(ExecNode, ExecNode)]
+    let optional: [Bool]
+    init(_ e: [(ExecNode, ExecNode)], _ o: [Bool]) { entries = e; optional = o }
+    override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
+        guard c.enter() else { return c.failure }
+        defer { c.leave() }
+        var vs: [(CELValue, CELValue)] = []
+        for (n, (k, v)) in entries.enumerated() {
+            let kv = k.eval(act, &c)
+            if kv.isError { return kv }
+            let vv = v.eval(act, &c)
+            if vv.isError { return vv }
+            if optional[n] {
+                guard case .optional(let o) = vv else { return locate(.err("optional map entry is not an optional value")) }
+                if let o { vs.append((kv, o)) }
+            } else {
+                vs.append((kv, vv))
+            }
+        }
+        return locate(Evaluator.buildMap(vs))
+    }
+}
+
 final class HasFieldNode: ExecNode, @unchecked Sendable {
     let operand: ExecNode
     let field: String
@@ -330,6 +389,17 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
             c.locals[local] = r
             return body.eval(act, &c)
         }
+        if macro == .optMap || macro == .optFlatMap {
+            guard case .optional(let o) = r else { return r.isError ? r : .noOverload(macro.rawValue) }
+            guard let inner = o else { return r }
+            c.locals[local] = inner
+            let v = body.eval(act, &c)
+            if v.isError || macro == .optFlatMap {
+                if case .optional = v { return v }
+                return v.isError ? v : .noOverload(macro.rawValue)
+            }
+            return .optional(v)
+        }
         let items: [CELValue]
         var values: [CELValue] = []
         switch r {
@@ -360,7 +430,7 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
                 c.locals[local] = item
             }
             switch macro {
-            case .bind:
+            case .bind, .optMap, .optFlatMap:
                 break
             case .transformList, .transformMap:
                 if let filter {
@@ -419,7 +489,7 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
         case .existsOne: return .bool(count == 1)
         case .filter, .map, .transformList: return .list(out)
         case .transformMap: return .map(outMap.build())
-        case .bind: return .null
+        case .bind, .optMap, .optFlatMap: return .null
         }
     }
 }
@@ -436,6 +506,9 @@ extension Node {
         case .slot(let s, let name): return SlotNode(s, name)
         case .local(let i): return LocalNode(i)
         case .select(let o, let f): return SelectNode(o.lower(), f)
+        case .optSelect(let o, let f): return OptSelectNode(o.lower(), f)
+        case .optionalList(let items, let flags): return OptionalListNode(items.map { $0.lower() }, flags)
+        case .optionalMap(let entries, let flags): return OptionalMapNode(entries.map { ($0.0.lower(), $0.1.lower()) }, flags)
         case .hasField(let o, let f): return HasFieldNode(o.lower(), f)
         case .hasSlot(let s): return HasSlotNode(s)
         case .and(let a, let b): return AndNode(a.lower(), b.lower())
