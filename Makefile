@@ -14,7 +14,7 @@ LISTEN ?= 127.0.0.1:9191
 PROTO_OUT := Sources/CEnvoyProto
 PROTO_FILES := $(shell find Protos -name '*.proto' | sort)
 
-.PHONY: deps deps-apt deps-py build build-debug run test test-swift test-integration test-policies \
+.PHONY: deps deps-apt deps-py build build-debug run test test-swift test-integration test-mesh test-policies \
         protos check-protos bench bench-cel bench-server clean
 
 deps: deps-apt deps-py
@@ -40,7 +40,7 @@ $(ENVOY_VENV)/.stamp: Tests/integration/requirements-envoy.txt
 	touch $@
 
 build: deps-apt
-	swift build -c release --product portcullis
+	swift build -c release --product portcullis --static-swift-stdlib
 
 build-debug: deps-apt
 	swift build
@@ -48,7 +48,7 @@ build-debug: deps-apt
 run: deps build
 	$(BIN) serve --bundle policies --listen $(LISTEN)
 
-test: deps check-protos test-swift build test-policies test-integration
+test: deps check-protos test-swift build test-policies test-integration test-mesh
 
 test-swift: deps-apt
 	swift test
@@ -59,6 +59,11 @@ test-policies: build
 test-integration: deps build
 	PORTCULLIS_BIN=$(abspath $(BIN)) ENVOY_BIN=$$(ls $(abspath $(ENVOY_VENV))/lib/python3*/site-packages/envoy/_bin/envoy) \
 	  $(VENV)/bin/python -m pytest -q Tests/integration
+
+# Deployment manifests against the binary, and the loopback Istio mesh (real Envoys, mTLS).
+test-mesh: deps build
+	PORTCULLIS_BIN=$(abspath $(BIN)) ENVOY_BIN=$$(ls $(abspath $(ENVOY_VENV))/lib/python3*/site-packages/envoy/_bin/envoy) \
+	  $(VENV)/bin/python -m pytest -q Tests/mesh
 
 # protobuf-c code generated from Protos/ is committed; `check-protos` fails when it is stale.
 protos: deps-apt

@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "CEL", targets: ["CEL"]),
         .library(name: "PortcullisPolicy", targets: ["PortcullisPolicy"]),
         .library(name: "LinearRegex", targets: ["LinearRegex"]),
+        .library(name: "PortcullisModel", targets: ["PortcullisModel"]),
+        .library(name: "PortcullisIdentity", targets: ["PortcullisIdentity", "JSONSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,7 +44,7 @@ let package = Package(
         ),
         .target(name: "PortcullisTransport", dependencies: ["CGRPC"]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
-        .target(name: "PortcullisIdentity", dependencies: ["COpenSSL", "PortcullisModel"]),
+        .target(name: "PortcullisIdentity", dependencies: ["COpenSSL", "PortcullisModel", "JSONSchema"]),
         .target(name: "JSONSchema", dependencies: ["LinearRegex", "PortcullisModel"]),
         .target(
             name: "PortcullisOps",
@@ -59,6 +61,7 @@ let package = Package(
             name: "portcullis",
             dependencies: [
                 "PortcullisModel", "CEL", "PortcullisPolicy", "PortcullisTransport", "PortcullisCodec",
+                "PortcullisIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,7 +72,7 @@ let package = Package(
         .testTarget(name: "PortcullisPolicyTests", dependencies: ["PortcullisPolicy", "CEL", "PortcullisModel"]),
         .testTarget(name: "PortcullisCodecTests", dependencies: ["PortcullisCodec", "PortcullisModel"]),
         .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport", "CGRPC"]),
-        .testTarget(name: "PortcullisIdentityTests", dependencies: ["PortcullisIdentity", "PortcullisModel"]),
+        .testTarget(name: "PortcullisIdentityTests", dependencies: ["PortcullisIdentity", "PortcullisModel", "JSONSchema"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "PortcullisModel"]),
         .testTarget(name: "PortcullisOpsTests", dependencies: ["PortcullisOps", "PortcullisModel"]),
     ]

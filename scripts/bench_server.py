@@ -36,13 +36,14 @@ CHECK_PATH = "/envoy.service.auth.v3.Authorization/Check"
 
 
 def bench_request():
-    """A typical mesh request: service to service, a handful of headers."""
+    """A typical mesh request, service to service, that the example bundle allows (the storefront
+    reading an order for a known tenant: a `when` condition on bundle data, a computed header)."""
     return check_request(
-        method="GET", path="/api/v1/orders/12345?expand=items", host="orders.shop.svc.cluster.local",
+        method="GET", path="/v1/orders/12345?expand=items", host="orders.orders.svc.cluster.local",
         headers={"user-agent": "bench/1.0", "accept": "application/json", "x-request-id": "4f1c2b7e-bench",
-                 "x-forwarded-proto": "http", "content-type": "application/json"},
-        source_principal="spiffe://cluster.local/ns/shop/sa/frontend",
-        destination_principal="spiffe://cluster.local/ns/shop/sa/orders")
+                 "x-forwarded-proto": "http", "x-tenant": "acme"},
+        source_principal="spiffe://cluster.local/ns/shop/sa/storefront",
+        destination_principal="spiffe://cluster.local/ns/orders/sa/orders-api")
 
 
 def start(binary, args, threads):

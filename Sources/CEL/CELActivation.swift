@@ -10,11 +10,36 @@ public struct CELEmptyActivation: CELActivation {
     public func value(forSlot slot: Int) -> CELValue? { nil }
 }
 
-/// Binds slots from a dictionary.
+/// Binds slots from a dictionary. Slots are small dense integers, so the values are kept in an array indexed by
+/// slot (no hashing per look-up) unless the slot numbers are sparse.
 public struct CELDictionaryActivation: CELActivation {
-    public var values: [Int: CELValue]
-    public init(_ values: [Int: CELValue]) { self.values = values }
-    public func value(forSlot slot: Int) -> CELValue? { values[slot] }
+    private let dense: [CELValue?]
+    private let sparse: [Int: CELValue]
+
+    public init(_ values: [Int: CELValue]) {
+        let maxSlot = values.keys.max() ?? -1
+        if values.keys.allSatisfy({ $0 >= 0 }) && maxSlot < 4 * values.count + 64 {
+            var d = [CELValue?](repeating: nil, count: maxSlot + 1)
+            for (k, v) in values { d[k] = v }
+            dense = d
+            sparse = [:]
+        } else {
+            dense = []
+            sparse = values
+        }
+    }
+
+    public var values: [Int: CELValue] {
+        if !sparse.isEmpty { return sparse }
+        var out: [Int: CELValue] = [:]
+        for (i, v) in dense.enumerated() { if let v { out[i] = v } }
+        return out
+    }
+
+    public func value(forSlot slot: Int) -> CELValue? {
+        if slot >= 0 && slot < dense.count { return dense[slot] }
+        return sparse.isEmpty ? nil : sparse[slot]
+    }
 }
 
 /// Binds slots from an array indexed by slot (nil = unbound); the fastest activation.

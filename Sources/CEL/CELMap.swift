@@ -1,69 +1,137 @@
 /// A CEL map. Keys are bool, int, uint or string; int, uint and integral double keys compare numerically.
 /// Iteration keeps insertion order.
 public struct CELMap: Sendable {
-    @usableFromInline var keyList: [CELValue]
-    @usableFromInline var valueList: [CELValue]
-    @usableFromInline var index: [CELMapKey: Int]
+    /// The entries live in one immutable object, so copying a map (and a `CELValue` holding one) is one retain.
+    final class Storage: Sendable {
+        let keyList: [CELValue]
+        let valueList: [CELValue]
+        /// Normalised keys, parallel to `keyList`.
+        let normalized: [CELMapKey]
+        /// Built only for maps larger than `CELMap.linearLimit`; small maps are scanned, faster than hashing.
+        let index: [CELMapKey: Int]?
+
+        init(_ b: Builder) {
+            keyList = b.keyList; valueList = b.valueList; normalized = b.normalized; index = b.index
+        }
+    }
+
+    /// Accumulates entries; a later duplicate key replaces the earlier value.
+    struct Builder {
+        var keyList: [CELValue] = []
+        var valueList: [CELValue] = []
+        var normalized: [CELMapKey] = []
+        var index: [CELMapKey: Int]? = nil
+
+        init(capacity: Int = 0) {
+            keyList.reserveCapacity(capacity)
+            valueList.reserveCapacity(capacity)
+            normalized.reserveCapacity(capacity)
+        }
+
+        func position(_ k: CELMapKey) -> Int? {
+            if let index { return index[k] }
+            for i in normalized.indices where normalized[i] == k { return i }
+            return nil
+        }
+
+        func contains(_ key: CELValue) -> Bool {
+            guard let k = CELMapKey(key) else { return false }
+            return position(k) != nil
+        }
+
+        /// Inserts or replaces. Returns false when the key is not a valid map key kind.
+        @discardableResult
+        mutating func insert(_ key: CELValue, _ value: CELValue) -> Bool {
+            guard let k = CELMapKey(key) else { return false }
+            if let i = position(k) {
+                valueList[i] = value
+                return true
+            }
+            normalized.append(k)
+            keyList.append(key)
+            valueList.append(value)
+            if index != nil {
+                index?[k] = keyList.count - 1
+            } else if keyList.count > CELMap.linearLimit {
+                var d: [CELMapKey: Int] = [:]
+                d.reserveCapacity(keyList.count * 2)
+                for (i, n) in normalized.enumerated() { d[n] = i }
+                index = d
+            }
+            return true
+        }
+
+        func build() -> CELMap { CELMap(storage: Storage(self)) }
+    }
+
+    let storage: Storage
+    static let linearLimit = 8
+
+    var keyList: [CELValue] { storage.keyList }
+
+    init(storage: Storage) { self.storage = storage }
 
     public init() {
-        keyList = []; valueList = []; index = [:]
+        storage = Storage(Builder())
     }
 
     /// Builds a map; a later duplicate key replaces the earlier value. Keys of unsupported kinds are dropped.
     public init(_ entries: [(CELValue, CELValue)]) {
-        self.init()
-        for (k, v) in entries { _ = insert(k, v) }
+        var b = Builder(capacity: entries.count)
+        for (k, v) in entries { b.insert(k, v) }
+        storage = Storage(b)
     }
 
     public init(_ strings: [String: CELValue]) {
-        self.init()
-        keyList.reserveCapacity(strings.count)
-        valueList.reserveCapacity(strings.count)
-        for (k, v) in strings.sorted(by: { $0.key < $1.key }) { _ = insert(.string(k), v) }
+        var b = Builder(capacity: strings.count)
+        for (k, v) in strings.sorted(by: { $0.key < $1.key }) { b.insert(.string(k), v) }
+        storage = Storage(b)
     }
 
-    /// Inserts or replaces. Returns false when the key is not a valid map key kind.
-    @discardableResult
-    mutating func insert(_ key: CELValue, _ value: CELValue) -> Bool {
-        guard let k = CELMapKey(key) else { return false }
-        if let i = index[k] {
-            valueList[i] = value
-        } else {
-            index[k] = keyList.count
-            keyList.append(key)
-            valueList.append(value)
+    func position(_ k: CELMapKey) -> Int? {
+        let st = storage
+        if let index = st.index { return index[k] }
+        for i in st.normalized.indices where st.normalized[i] == k { return i }
+        return nil
+    }
+
+    func position(string key: String) -> Int? {
+        let st = storage
+        if let index = st.index { return index[.string(CELStringKey(key))] }
+        for i in st.normalized.indices {
+            if case .string(let s) = st.normalized[i], StringBytes.equal(s.value, key) { return i }
         }
-        return true
+        return nil
     }
 
     func contains(_ key: CELValue) -> Bool {
         guard let k = CELMapKey(key) else { return false }
-        return index[k] != nil
+        return position(k) != nil
     }
 
     public subscript(key: CELValue) -> CELValue? {
-        guard let k = CELMapKey(key), let i = index[k] else { return nil }
-        return valueList[i]
+        guard let k = CELMapKey(key), let i = position(k) else { return nil }
+        return storage.valueList[i]
     }
 
     /// Fast look-up by a string key.
-    @inlinable public subscript(string key: String) -> CELValue? {
-        guard let i = index[.string(CELStringKey(key))] else { return nil }
-        return valueList[i]
+    public subscript(string key: String) -> CELValue? {
+        guard let i = position(string: key) else { return nil }
+        return storage.valueList[i]
     }
 
-    public var count: Int { keyList.count }
+    public var count: Int { storage.keyList.count }
     public var keys: [CELValue] { keyList }
     public var entries: [(key: CELValue, value: CELValue)] {
         var out: [(key: CELValue, value: CELValue)] = []
         out.reserveCapacity(keyList.count)
-        for i in keyList.indices { out.append((keyList[i], valueList[i])) }
+        let st = storage
+        for i in st.keyList.indices { out.append((st.keyList[i], st.valueList[i])) }
         return out
     }
 }
 
 /// The hashable identity of a map key. Numbers are normalised so that 1, 1u and 1.0 are one key.
-@usableFromInline
 enum CELMapKey: Hashable, Sendable {
     case bool(Bool)
     case int(Int64)
@@ -91,13 +159,11 @@ enum CELMapKey: Hashable, Sendable {
 }
 
 /// A string compared and hashed by its UTF-8 bytes: CEL does not normalise Unicode, unlike Swift's `String ==`.
-@usableFromInline
 struct CELStringKey: Hashable, Sendable {
-    @usableFromInline let value: String
-    @inlinable init(_ value: String) { self.value = value }
-    @inlinable static func == (a: CELStringKey, b: CELStringKey) -> Bool { a.value.utf8.elementsEqual(b.value.utf8) }
-    @inlinable func hash(into hasher: inout Hasher) {
-        var v = value
-        v.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    let value: String
+    init(_ value: String) { self.value = value }
+    static func == (a: CELStringKey, b: CELStringKey) -> Bool { StringBytes.equal(a.value, b.value) }
+    func hash(into hasher: inout Hasher) {
+        StringBytes.withBytes(value) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

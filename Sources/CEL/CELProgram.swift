@@ -1,10 +1,26 @@
 /// A compiled CEL expression: parsed, checked and planned once; evaluated many times, concurrently if wanted.
 public struct CELProgram: Sendable {
-    let root: Node
-    let limits: CELLimits
-    public let resultType: CELType
-    public let referencedSlots: [Int]
-    public let source: String
+    /// Everything in one immutable object, so copying a program is one reference count.
+    final class Core: Sendable {
+        let root: ExecNode
+        let limits: CELLimits
+        let resultType: CELType
+        let referencedSlots: [Int]
+        let source: String
+
+        init(root: ExecNode, limits: CELLimits, resultType: CELType, referencedSlots: [Int], source: String) {
+            self.root = root
+            self.limits = limits
+            self.resultType = resultType
+            self.referencedSlots = referencedSlots
+            self.source = source
+        }
+    }
+
+    let core: Core
+    public var resultType: CELType { core.resultType }
+    public var referencedSlots: [Int] { core.referencedSlots }
+    public var source: String { core.source }
 
     /// Parse, check and plan. Throws every diagnostic at once.
     public init(_ source: String, environment: CELEnvironment) throws(CELCompileError) {
@@ -19,24 +35,25 @@ public struct CELProgram: Sendable {
         var checker = Checker(env: environment, source: Array(source.utf8))
         let (resolved, type) = checker.check(expr)
         if checkTypes && !checker.diagnostics.isEmpty { throw CELCompileError(diagnostics: checker.diagnostics) }
-        self.root = Planner().plan(resolved)
-        self.limits = environment.limits
-        self.resultType = type
-        self.referencedSlots = checker.referenced.sorted()
-        self.source = source
+        self.core = Core(root: Planner().plan(resolved).lower(), limits: environment.limits, resultType: type,
+                         referencedSlots: checker.referenced.sorted(), source: source)
     }
 
     /// Evaluates against the activation; returns `.error(...)` on failure.
     public func evaluate<A: CELActivation>(_ activation: A) -> CELValue {
-        withoutActuallyEscaping({ (slot: Int) -> CELValue? in activation.value(forSlot: slot) }) { lookup in
-            var c = EvalContext(lookup: lookup, limits: limits)
-            return Evaluator.eval(root, &c)
-        }
+        var c = EvalContext(limits: core.limits)
+        return core.root.eval(activation, &c)
+    }
+
+    /// Formats an evaluation error with its position in the expression, when known:
+    /// "1:5: message", the source line and a caret; otherwise just the message.
+    public func describe(_ error: CELError) -> String {
+        guard let offset = error.offset else { return error.message }
+        return CELDiagnostic(message: error.message, offset: offset, length: 1, source: Array(core.source.utf8)).description
     }
 
     /// True when the program is a constant (no variables are read).
     public var isConstant: Bool {
-        if case .constant = root { return true }
-        return false
+        core.root is ConstNode
     }
 }

@@ -16,7 +16,7 @@ func celEquals(_ lhs: CELValue, _ rhs: CELValue) -> Bool {
     switch (lhs, rhs) {
     case (.null, .null): return true
     case (.bool(let a), .bool(let b)): return a == b
-    case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
+    case (.string(let a), .string(let b)): return StringBytes.equal(a, b)
     case (.int(let a), .int(let b)): return a == b
     case (.uint(let a), .uint(let b)): return a == b
     case (.double(let a), .double(let b)): return a == b
@@ -36,7 +36,7 @@ func celEquals(_ lhs: CELValue, _ rhs: CELValue) -> Bool {
     case (.timestamp(let a), .timestamp(let b)): return a == b
     case (.duration(let a), .duration(let b)): return a == b
     case (.type(let a), .type(let b)): return a == b
-    case (.ip(let a), .ip(let b)): return a == b
+    case (.ip(let a), .ip(let b)): return a == b || unmapped(a) == unmapped(b)
     case (.cidr(let a), .cidr(let b)): return a == b
     case (.error(let a), .error(let b)): return a == b
     default: return false
@@ -105,4 +105,9 @@ private func compareBytes<C: Collection>(_ a: C, _ b: C) -> Int where C.Element 
         case (let x?, let y?): if x != y { return x < y ? -1 : 1 }
         }
     }
+}
+
+/// The IPv4 bytes of an IPv4-mapped IPv6 address (so `::ffff:c0a8:1` equals `192.168.0.1`), else all bytes.
+private func unmapped(_ a: IPAddress) -> [UInt8] {
+    a.isIPv4Mapped ? Array(a.bytes.suffix(4)) : a.bytes
 }

@@ -40,9 +40,9 @@ private struct JSONReader {
         switch bytes[pos] {
         case UInt8(ascii: "{"):
             pos += 1
-            var m = CELMap()
+            var m = CELMap.Builder()
             skipSpace()
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .map(m) }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .map(m.build()) }
             while true {
                 skipSpace()
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -55,7 +55,7 @@ private struct JSONReader {
                 skipSpace()
                 guard pos < bytes.count else { throw fail("unexpected end") }
                 if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .map(m) }
+                if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .map(m.build()) }
                 throw fail("expected ',' or '}'")
             }
         case UInt8(ascii: "["):

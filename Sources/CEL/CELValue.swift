@@ -76,6 +76,14 @@ public struct CELTypeName: Sendable, Hashable, CustomStringConvertible {
 /// An evaluation error.
 public struct CELError: Error, Sendable, Equatable, CustomStringConvertible {
     public let message: String
-    public init(message: String) { self.message = message }
+    /// UTF-8 byte offset in the expression of the operation that failed, when known
+    /// (`CELProgram.describe(_:)` turns it into line:column and a caret).
+    public let offset: Int?
+    public init(message: String, offset: Int? = nil) {
+        self.message = message
+        self.offset = offset
+    }
     public var description: String { message }
+    /// Errors are equal when their messages are.
+    public static func == (a: CELError, b: CELError) -> Bool { a.message == b.message }
 }

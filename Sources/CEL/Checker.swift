@@ -12,6 +12,7 @@ struct Checker {
         "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
         "list": .list, "map": .map, "null_type": .nullType, "type": .type,
         "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
+        "net.IP": CELTypeName(name: "net.IP"), "net.CIDR": CELTypeName(name: "net.CIDR"),
     ]
 
     init(env: CELEnvironment, source: [UInt8]) {
@@ -31,7 +32,16 @@ struct Checker {
         return nil
     }
 
+    /// Checks one node and records where its runtime errors are to be reported.
     mutating func check(_ e: Expr) -> (ResolvedExpr, CELType) {
+        let (r, t) = checkNode(e)
+        switch r {
+        case .constant, .local, .hasSlot, .located: return (r, t)
+        default: return (.located(r, e.anchor), t)
+        }
+    }
+
+    mutating func checkNode(_ e: Expr) -> (ResolvedExpr, CELType) {
         switch e.kind {
         case .error:
             return (.error("syntax error"), .dyn)
@@ -48,20 +58,13 @@ struct Checker {
             return (.error("undeclared reference to '\(name)'"), .dyn)
         case .select(let operand, let field, let test):
             // A qualified name: resolve to the longest declared variable, unless its root is a local.
-            if let q = e.qualifiedName {
-                let plain = q.hasPrefix(".") ? String(q.dropFirst()) : q
-                let root = plain.split(separator: ".").first.map(String.init) ?? plain
-                if q.hasPrefix(".") || lookupLocal(root) == nil {
-                    if let r = resolveQualified(plain, e) { return r }
-                }
+            if let (parts, rooted) = e.qualifiedParts, rooted || lookupLocal(parts[0]) == nil {
+                if let r = resolveQualified(parts, e) { return r }
             }
-            if test, let q = operand.qualifiedName {
-                let plain = q.hasPrefix(".") ? String(q.dropFirst()) : q
-                let root = plain.split(separator: ".").first.map(String.init) ?? plain
-                if lookupLocal(root) == nil, let s = env.slot(of: plain + "." + field) {
-                    referenced.insert(s)
-                    return (.hasSlot(s), .bool)
-                }
+            if test, let (parts, rooted) = operand.qualifiedParts, rooted || lookupLocal(parts[0]) == nil,
+               let s = env.slot(of: (parts + [field]).joined(separator: ".")) {
+                referenced.insert(s)
+                return (.hasSlot(s), .bool)
             }
             let (o, ot) = check(operand)
             switch ot {
@@ -101,20 +104,27 @@ struct Checker {
         case .message(let name, _):
             report("protobuf message construction ('\(name){...}') is not supported", e)
             return (.error("message construction is not supported"), .dyn)
-        case .comprehension(let macro, let range, let variable, let body, let filter):
+        case .comprehension(let macro, let range, let variable, let variable2, let body, let filter):
             let (rr, rt) = check(range)
-            let vt: CELType
-            switch rt {
-            case .list(let el): vt = el
-            case .map(let k, _): vt = k
-            case .dyn: vt = .dyn
-            default:
-                report("expression of type \(rt) cannot be the range of a comprehension", range)
-                vt = .dyn
+            var vt: CELType = .dyn, v2t: CELType = .dyn
+            if macro == .bind {
+                vt = rt
+            } else {
+                switch rt {
+                case .list(let el): (vt, v2t) = variable2 == nil ? (el, .dyn) : (.int, el)
+                case .map(let k, let v): (vt, v2t) = (k, v)
+                case .dyn: break
+                default: report("expression of type \(rt) cannot be the range of a comprehension", range)
+                }
             }
             let level = scopes.count
             scopes.append((variable, vt))
-            defer { scopes.removeLast() }
+            var level2: Int? = nil
+            if let variable2 {
+                level2 = scopes.count
+                scopes.append((variable2, v2t))
+            }
+            defer { scopes.removeLast(variable2 == nil ? 1 : 2) }
             let (rb, bt) = check(body)
             var rf: ResolvedExpr? = nil
             if let filter {
@@ -127,30 +137,31 @@ struct Checker {
             case .all, .exists, .existsOne, .filter:
                 if !bt.isAssignable(to: .bool) { report("predicate must be bool, not \(bt)", body) }
                 result = macro == .filter ? .list(vt) : .bool
-            case .map:
+            case .map, .transformList:
                 result = .list(bt)
+            case .transformMap:
+                result = .map(vt, bt)
+            case .bind:
+                result = bt
             }
-            return (.comprehension(macro, range: rr, local: level, body: rb, filter: rf), result)
+            return (.comprehension(macro, range: rr, local: level, local2: level2, body: rb, filter: rf), result)
         case .call(let name, let target, let args):
             return checkCall(e, name: name, target: target, args: args)
         }
     }
 
     /// Resolves `a.b.c` to the longest declared variable prefix plus field selections, or to a type name.
-    mutating func resolveQualified(_ name: String, _ e: Expr) -> (ResolvedExpr, CELType)? {
-        if let t = Checker.typeNames[name] { return (.constant(.type(t)), .type) }
-        let parts = name.split(separator: ".").map(String.init)
+    mutating func resolveQualified(_ parts: [String], _ e: Expr) -> (ResolvedExpr, CELType)? {
+        let full = parts.joined(separator: ".")
+        if let t = Checker.typeNames[full] { return (.constant(.type(t)), .type) }
         var n = parts.count
+        var candidate = full
         while n > 0 {
-            let candidate = parts[0..<n].joined(separator: ".")
             if let s = env.slot(of: candidate) {
                 referenced.insert(s)
                 var r: ResolvedExpr = .slot(s, name: candidate)
                 var t = env.types[s]
-                var isTest = false
-                if case .select(_, _, let test) = e.kind { isTest = test }
-                for (k, field) in parts[n...].enumerated() {
-                    let last = k == parts.count - n - 1
+                for field in parts[n...] {
                     switch t {
                     case .map(_, let v): t = v
                     case .dyn: t = .dyn
@@ -158,19 +169,19 @@ struct Checker {
                         report("type \(t) does not support field selection", e)
                         t = .dyn
                     }
-                    if last && isTest { return (.hasField(r, field), .bool) }
                     r = .select(r, field)
                 }
                 return (r, t)
             }
             n -= 1
+            if n > 0 { candidate.removeLast(parts[n].count + 1) }
         }
         return nil
     }
 
     mutating func checkCall(_ e: Expr, name: String, target: Expr?, args: [Expr]) -> (ResolvedExpr, CELType) {
         // Namespaced global functions: base64.encode(x), ip.isCanonical(x).
-        if let target, let q = target.qualifiedName, Function.namespaces.contains(q), lookupLocal(q) == nil,
+        if let target, case .ident(let q, false) = target.kind, Function.namespaces.contains(q), lookupLocal(q) == nil,
            env.slot(of: q) == nil, let f = Function.lookup(q + "." + name, member: false, argc: args.count) {
             return checkFunction(e, f, args: args)
         }
@@ -217,6 +228,13 @@ struct Checker {
             return (call, .dyn)
         case .toType:
             return (call, .type)
+        case .mathGreatest, .mathLeast:
+            var types = ts
+            if ts.count == 1, case .list(let el) = ts[0] { types = [el] }
+            for (i, t) in types.enumerated() where !(t.isNumeric || t == .dyn) {
+                report("no matching overload for '\(f.rawValue)' with \(t)", args[min(i, args.count - 1)])
+            }
+            return (call, types.dropFirst().reduce(types[0]) { CELType.join($0, $1) })
         case .in:
             switch ts[1] {
             case .list, .map, .dyn: break

@@ -3,7 +3,7 @@ extension Evaluator {
     /// Applies a function to already evaluated arguments (used by constant folding and n-ary calls).
     static func apply(_ f: Function, _ args: [CELValue]) -> CELValue {
         for a in args where a.isError { return a }
-        var c = EvalContext(lookup: { _ in nil }, limits: CELLimits())
+        var c = EvalContext(limits: CELLimits())
         switch args.count {
         case 1: return apply1(f, args[0], &c)
         case 2: return apply2(f, args[0], args[1], &c)
@@ -26,9 +26,13 @@ extension Evaluator {
         case .toBool: return toBool(x)
         case .toType: return .type(x.typeName)
         case .toDyn: return x
+        case .stringsQuote:
+            guard case .string(let s) = x else { return .noOverload("strings.quote") }
+            return .string(quote(s))
         case .lowerAscii, .upperAscii, .trim, .reverse, .join:
             return stringFunction(f, [x], &c)
         default:
+            if f.isMath { return mathFunction(f, [x]) }
             return applySupport(f, [x])
         }
     }
@@ -55,17 +59,18 @@ extension Evaluator {
         case .index: return index(x, y)
         case .startsWith:
             guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("startsWith") }
-            return .bool(s.utf8.starts(with: p.utf8))
+            return .bool(StringBytes.hasPrefix(s, p))
         case .endsWith:
             guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("endsWith") }
-            return .bool(s.utf8.reversed().starts(with: p.utf8.reversed()))
+            return .bool(StringBytes.hasSuffix(s, p))
         case .contains:
             guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("contains") }
             c.cost &+= s.utf8.count >> 4
-            return .bool(p.isEmpty || s.utf8.firstRange(of: p.utf8) != nil)
+            return .bool(StringBytes.contains(s, p))
         case .join:
             return join([x, y], &c)
         default:
+            if f.isMath { return mathFunction(f, [x, y]) }
             if case .string = x { return stringFunction(f, [x, y], &c) }
             return applySupport(f, [x, y])
         }
@@ -74,6 +79,7 @@ extension Evaluator {
     static func applyN(_ f: Function, _ args: [CELValue], _ c: inout EvalContext) -> CELValue {
         if args.count == 1 { return apply1(f, args[0], &c) }
         if args.count == 2 { return apply2(f, args[0], args[1], &c) }
+        if f.isMath { return mathFunction(f, args) }
         if case .string = args[0] { return stringFunction(f, args, &c) }
         return applySupport(f, args)
     }

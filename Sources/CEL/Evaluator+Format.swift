@@ -48,6 +48,7 @@ extension Evaluator {
                 switch arg {
                 case .int(let i): s = i < 0 ? "-" + String(i.magnitude, radix: radix) : String(i, radix: radix)
                 case .uint(let u): s = String(u, radix: radix)
+                case .bool(let b) where radix == 2: s = b ? "1" : "0"
                 case .string(let v) where radix == 16: s = v.utf8.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
                 case .bytes(let v) where radix == 16: s = v.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }.joined()
                 default: return .err("format: %\(spec) cannot format \(arg.typeName)")
@@ -72,7 +73,7 @@ extension Evaluator {
             var parts: [String] = []
             for (k, x) in m.entries {
                 guard let ks = formatString(k), let vs = formatString(x) else { return nil }
-                parts.append(ks + ":" + vs)
+                parts.append(ks + ": " + vs)
             }
             return "{" + parts.sorted().joined(separator: ", ") + "}"
         case .bytes(let b): return String(decoding: b, as: UTF8.self)
@@ -115,6 +116,26 @@ extension Evaluator {
         if ms.hasPrefix("10") { mant /= 10; e += 1; ms = fixed(mant, p) }
         let es = (e < 0 ? "-" : "+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
         return (d < 0 ? "-" : "") + ms + "e" + es
+    }
+
+    /// `strings.quote`: a double-quoted string with escapes for quotes, backslashes and control characters.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\u{07}": out += "\\a"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{0B}": out += "\\v"
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
     }
 
     static func pow10(_ n: Int) -> Double {

@@ -161,7 +161,7 @@ extension Evaluator {
     }
 
     static func buildMap(_ entries: [(CELValue, CELValue)]) -> CELValue {
-        var m = CELMap()
+        var m = CELMap.Builder(capacity: entries.count)
         for (k, v) in entries {
             if k.isError { return k }
             if v.isError { return v }
@@ -172,6 +172,6 @@ extension Evaluator {
             if m.contains(k) { return .err("Failed with repeated key: \(k.literal)") }
             m.insert(k, v)
         }
-        return .map(m)
+        return .map(m.build())
     }
 }

@@ -42,20 +42,19 @@ extension Evaluator {
             }
             if needle.isEmpty { return .int(from) }
             if needle.count > hay.count { return .int(-1) }
+            let scalars = hay.map(\.value)
             if last {
-                var i = min(Int(from), hay.count - needle.count)
-                while i >= 0 {
-                    if Array(hay[i..<i + needle.count]) == needle { return .int(Int64(i)) }
-                    i -= 1
+                // The last match starting at or before `from`: the first match of the reversed needle in the
+                // reversed text, starting where a match at `from` would end.
+                let m = needle.count
+                let startInReversed = max(0, scalars.count - (Int(from) + m))
+                guard let p = Search(needle.map(\.value).reversed()).first(in: scalars.reversed(), from: startInReversed) else {
+                    return .int(-1)
                 }
-            } else {
-                var i = Int(from)
-                while i + needle.count <= hay.count {
-                    if Array(hay[i..<i + needle.count]) == needle { return .int(Int64(i)) }
-                    i += 1
-                }
+                return .int(Int64(scalars.count - p - m))
             }
-            return .int(-1)
+            let search = Search(needle.map(\.value))
+            return .int(search.first(in: scalars, from: Int(from)).map(Int64.init) ?? -1)
         case (.substring, 2), (.substring, 3):
             let u = Array(s.unicodeScalars)
             guard let start = int(1) else { return .noOverload("substring") }
@@ -116,12 +115,11 @@ extension Evaluator {
 
     static func replace(_ s: String, _ old: String, _ new: String, limit: Int64, _ c: inout EvalContext) -> String {
         if limit == 0 { return s }
-        let hay = Array(s.utf8), needle = Array(old.utf8), rep = Array(new.utf8)
+        let hay = Array(s.utf8), rep = Array(new.utf8)
         var out: [UInt8] = []
-        var i = 0
-        var n: Int64 = 0
-        if needle.isEmpty {
+        if old.isEmpty {
             // Go semantics: insert at every code point boundary.
+            var n: Int64 = 0
             var scalars = s.unicodeScalars.makeIterator()
             out.append(contentsOf: rep); n += 1
             while let u = scalars.next() {
@@ -130,17 +128,16 @@ extension Evaluator {
             }
             return String(decoding: out, as: UTF8.self)
         }
-        while i < hay.count {
-            if (limit < 0 || n < limit) && i + needle.count <= hay.count && hay[i] == needle[0]
-                && Array(hay[i..<i + needle.count]) == needle {
-                out.append(contentsOf: rep)
-                i += needle.count
-                n += 1
-            } else {
-                out.append(hay[i])
-                i += 1
-            }
+        let needle = Array(old.utf8)
+        let matches = Search(needle).all(in: hay, limit: limit < 0 ? -1 : Int(clamping: limit))
+        c.cost &+= (matches.count * rep.count) >> 4
+        var last = 0
+        for m in matches {
+            out.append(contentsOf: hay[last..<m])
+            out.append(contentsOf: rep)
+            last = m + needle.count
         }
+        out.append(contentsOf: hay[last...])
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -161,16 +158,10 @@ extension Evaluator {
         }
         var out: [String] = []
         let hay = Array(s.utf8), needle = Array(sep.utf8)
-        var start = 0, i = 0
-        while i + needle.count <= hay.count {
-            if limit > 0 && Int64(out.count) == limit - 1 { break }
-            if Array(hay[i..<i + needle.count]) == needle {
-                out.append(String(decoding: hay[start..<i], as: UTF8.self))
-                i += needle.count
-                start = i
-            } else {
-                i += 1
-            }
+        var start = 0
+        for m in Search(needle).all(in: hay, limit: limit > 0 ? Int(clamping: limit - 1) : -1) {
+            out.append(String(decoding: hay[start..<m], as: UTF8.self))
+            start = m + needle.count
         }
         out.append(String(decoding: hay[start...], as: UTF8.self))
         return out

@@ -44,10 +44,12 @@ extension Evaluator {
         case (.ip, 1):
             guard case .string(let s) = args[0] else { break }
             guard let a = IPAddress.parse(s) else { return .err("IP address parse error: invalid IP address '\(s)'") }
+            if a.isIPv4Mapped && s.contains(".") { return .err("IPv4-mapped IPv6 address is not allowed: '\(s)'") }
             return .ip(a)
         case (.cidr, 1):
             guard case .string(let s) = args[0] else { break }
             guard s.contains("/"), let n = CIDR.parse(s) else { return .err("network address parse error: invalid CIDR '\(s)'") }
+            if n.address.isIPv4Mapped && s.contains(".") { return .err("IPv4-mapped IPv6 address is not allowed: '\(s)'") }
             return .cidr(n)
         case (.isIP, 1):
             guard case .string(let s) = args[0] else { break }

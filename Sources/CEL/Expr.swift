@@ -1,7 +1,9 @@
 /// The parsed syntax tree. Offsets are UTF-8 byte offsets into the expression.
 struct Expr: Sendable {
     enum Macro: String, Sendable {
-        case all, exists, existsOne = "exists_one", map, filter
+        case all, exists, existsOne = "exists_one", map, filter, transformList, transformMap
+        /// `cel.bind(variable, init, body)`: the range is the initial value.
+        case bind
     }
 
     indirect enum Kind: Sendable {
@@ -16,8 +18,9 @@ struct Expr: Sendable {
         case map([(Expr, Expr)])
         /// `Name{field: value}`: protobuf message construction (not supported; reported by the checker).
         case message(String, [(String, Expr)])
-        /// A comprehension macro: `range.macro(variable, body)` or `range.map(variable, filter, body)`.
-        case comprehension(Macro, range: Expr, variable: String, body: Expr, filter: Expr?)
+        /// A comprehension macro: `range.macro(variable, body)`, `range.map(variable, filter, body)`, or a
+        /// two-variable form `range.all(index, value, body)` (index/key and value).
+        case comprehension(Macro, range: Expr, variable: String, variable2: String?, body: Expr, filter: Expr?)
         /// A node that failed to parse (a diagnostic was already reported).
         case error
     }
@@ -35,6 +38,26 @@ struct Expr: Sendable {
         self.end = end
         self.anchor = anchor ?? start
         self.height = 1 + (children.map(\.height).max() ?? 0)
+    }
+
+    /// The identifiers of a select chain made only of identifiers and field selections (`a.b.c` → a, b, c),
+    /// and whether it was written with a leading dot.
+    var qualifiedParts: (parts: [String], rooted: Bool)? {
+        var parts: [String] = []
+        var e = self
+        while true {
+            switch e.kind {
+            case .ident(let n, let rooted):
+                parts.append(n)
+                return (parts.reversed(), rooted)
+            case .select(let o, let f, let test):
+                if test { return nil }
+                parts.append(f)
+                e = o
+            default:
+                return nil
+            }
+        }
     }
 
     /// The dotted name this select chain spells (`a.b.c`), if it is made only of identifiers and field selections.

@@ -8,7 +8,16 @@ extension Function {
     private static let anyList = CELType.list(.dyn)
     private static let anyMap = CELType.map(.dyn, .dyn)
 
-    var overloads: [Overload]? {
+    /// Computed once for all functions.
+    static let overloadTable: [Function: [Overload]] = {
+        var t: [Function: [Overload]] = [:]
+        for f in Function.allCases { if let o = f.computeOverloads() { t[f] = o } }
+        return t
+    }()
+
+    var overloads: [Overload]? { Function.overloadTable[self] }
+
+    private func computeOverloads() -> [Overload]? {
         let T = Function.self
         switch self {
         case .add:
@@ -90,6 +99,22 @@ extension Function {
             return [([.bytes], .string)]
         case .base64Decode:
             return [([.string], .bytes)]
+        case .stringsQuote:
+            return [([.string], .string)]
+        case .mathGreatest, .mathLeast:
+            return nil
+        case .mathCeil, .mathFloor, .mathRound, .mathTrunc:
+            return [([.double], .double)]
+        case .mathAbs, .mathSign:
+            return [([.int], .int), ([.uint], .uint), ([.double], .double)]
+        case .mathIsInf, .mathIsNaN, .mathIsFinite:
+            return [([.double], .bool)]
+        case .mathBitAnd, .mathBitOr, .mathBitXor:
+            return [([.int, .int], .int), ([.uint, .uint], .uint)]
+        case .mathBitNot:
+            return [([.int], .int), ([.uint], .uint)]
+        case .mathBitShiftLeft, .mathBitShiftRight:
+            return [([.int, .int], .int), ([.uint, .int], .uint)]
         }
     }
 }

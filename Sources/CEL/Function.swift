@@ -1,5 +1,5 @@
 /// Every function and operator the engine knows, resolved once by the checker.
-enum Function: String, Sendable {
+enum Function: String, Sendable, CaseIterable {
     // operators
     case add = "_+_", sub = "_-_", mul = "_*_", div = "_/_", mod = "_%_", neg = "-_", not = "!_"
     case eq = "_==_", ne = "_!=_", lt = "_<_", le = "_<=_", gt = "_>_", ge = "_>=_", `in` = "@in", index = "_[_]"
@@ -16,7 +16,24 @@ enum Function: String, Sendable {
     case family, isLoopback, isUnspecified, isGlobalUnicast, isLinkLocalUnicast, isLinkLocalMulticast
     case containsIP, containsCIDR, cidrIP = "cidr.ip", masked, prefixLength
     // encoding
-    case base64Encode = "base64.encode", base64Decode = "base64.decode"
+    case base64Encode = "base64.encode", base64Decode = "base64.decode", stringsQuote = "strings.quote"
+    // math extension
+    case mathGreatest = "math.greatest", mathLeast = "math.least", mathCeil = "math.ceil", mathFloor = "math.floor"
+    case mathRound = "math.round", mathTrunc = "math.trunc", mathAbs = "math.abs", mathSign = "math.sign"
+    case mathIsInf = "math.isInf", mathIsNaN = "math.isNaN", mathIsFinite = "math.isFinite"
+    case mathBitAnd = "math.bitAnd", mathBitOr = "math.bitOr", mathBitXor = "math.bitXor", mathBitNot = "math.bitNot"
+    case mathBitShiftLeft = "math.bitShiftLeft", mathBitShiftRight = "math.bitShiftRight"
+
+    var isMath: Bool {
+        switch self {
+        case .mathGreatest, .mathLeast, .mathCeil, .mathFloor, .mathRound, .mathTrunc, .mathAbs, .mathSign, .mathIsInf,
+             .mathIsNaN, .mathIsFinite, .mathBitAnd, .mathBitOr, .mathBitXor, .mathBitNot, .mathBitShiftLeft,
+             .mathBitShiftRight:
+            return true
+        default:
+            return false
+        }
+    }
 
     /// Resolves a call by its written name, style and argument count (receiver excluded).
     static func lookup(_ name: String, member: Bool, argc: Int) -> Function? {
@@ -98,10 +115,28 @@ enum Function: String, Sendable {
         case ("ip.isCanonical", 1): return .ipIsCanonical
         case ("base64.encode", 1): return .base64Encode
         case ("base64.decode", 1): return .base64Decode
+        case ("strings.quote", 1): return .stringsQuote
+        case ("math.greatest", 1...): return .mathGreatest
+        case ("math.least", 1...): return .mathLeast
+        case ("math.ceil", 1): return .mathCeil
+        case ("math.floor", 1): return .mathFloor
+        case ("math.round", 1): return .mathRound
+        case ("math.trunc", 1): return .mathTrunc
+        case ("math.abs", 1): return .mathAbs
+        case ("math.sign", 1): return .mathSign
+        case ("math.isInf", 1): return .mathIsInf
+        case ("math.isNaN", 1): return .mathIsNaN
+        case ("math.isFinite", 1): return .mathIsFinite
+        case ("math.bitAnd", 2): return .mathBitAnd
+        case ("math.bitOr", 2): return .mathBitOr
+        case ("math.bitXor", 2): return .mathBitXor
+        case ("math.bitNot", 1): return .mathBitNot
+        case ("math.bitShiftLeft", 2): return .mathBitShiftLeft
+        case ("math.bitShiftRight", 2): return .mathBitShiftRight
         default: return nil
         }
     }
 
     /// Names that are namespaces of global functions (`base64.encode(...)`).
-    static let namespaces: Set<String> = ["base64", "ip"]
+    static let namespaces: Set<String> = ["base64", "ip", "strings", "math"]
 }

@@ -9,6 +9,11 @@ struct Lexer {
         "namespace", "return", "var", "void", "while",
     ]
 
+    /// One-character punctuation by ASCII code.
+    static let singles: [String?] = (0..<128).map { c in
+        "+-*/%!<>?:.,()[]{}".unicodeScalars.contains(Unicode.Scalar(UInt8(c))) ? String(Unicode.Scalar(UInt8(c))) : nil
+    }
+
     init(_ src: [UInt8]) { self.src = src }
 
     private func peek(_ k: Int = 0) -> UInt8 {
@@ -79,18 +84,35 @@ struct Lexer {
         if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
             return lexString(start: start, raw: false, bytes: false)
         }
-        let two: [String] = ["==", "!=", "<=", ">=", "&&", "||"]
-        if pos + 1 < src.count {
-            let s = String(decoding: src[pos..<pos + 2], as: UTF8.self)
-            if two.contains(s) {
-                pos += 2
-                return Token(kind: .punct(s), start: start, end: pos)
-            }
-        }
-        let singles = "+-*/%!<>?:.,()[]{}"
-        if c < 0x80, singles.utf8.contains(c) {
+        if c == UInt8(ascii: "`") {
             pos += 1
-            return Token(kind: .punct(String(UnicodeScalar(c))), start: start, end: pos)
+            let s = pos
+            while pos < src.count && src[pos] != UInt8(ascii: "`") && src[pos] != 0x0A { pos += 1 }
+            guard pos < src.count, src[pos] == UInt8(ascii: "`"), pos > s else {
+                error("unterminated or empty quoted field name", at: start, length: pos - start)
+                return Token(kind: .invalid, start: start, end: pos)
+            }
+            let name = String(decoding: src[s..<pos], as: UTF8.self)
+            pos += 1
+            return Token(kind: .quotedIdent(name), start: start, end: pos)
+        }
+        let d = peek(1)
+        let two: String? = switch (c, d) {
+        case (UInt8(ascii: "="), UInt8(ascii: "=")): "=="
+        case (UInt8(ascii: "!"), UInt8(ascii: "=")): "!="
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")): "<="
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")): ">="
+        case (UInt8(ascii: "&"), UInt8(ascii: "&")): "&&"
+        case (UInt8(ascii: "|"), UInt8(ascii: "|")): "||"
+        default: nil
+        }
+        if let two {
+            pos += 2
+            return Token(kind: .punct(two), start: start, end: pos)
+        }
+        if c < 0x80, let p = Lexer.singles[Int(c)] {
+            pos += 1
+            return Token(kind: .punct(p), start: start, end: pos)
         }
         // Unknown character: consume one whole UTF-8 sequence.
         pos += 1

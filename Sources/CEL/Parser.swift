@@ -119,7 +119,12 @@ struct Parser {
 
     mutating func relOp() -> String? {
         switch cur.kind {
-        case .punct(let p) where ["<", "<=", ">", ">=", "==", "!="].contains(p): return "_\(p)_"
+        case .punct("<"): return "_<_"
+        case .punct("<="): return "_<=_"
+        case .punct(">"): return "_>_"
+        case .punct(">="): return "_>=_"
+        case .punct("=="): return "_==_"
+        case .punct("!="): return "_!=_"
         case .ident("in"): return "@in"
         default: return nil
         }
@@ -209,12 +214,17 @@ struct Parser {
         while true {
             if cur.isPunct(".") {
                 _ = advance()
-                guard case .ident(let name) = cur.kind else {
+                let name: String
+                var quoted = false
+                switch cur.kind {
+                case .ident(let n), .reserved(let n): name = n
+                case .quotedIdent(let n): name = n; quoted = true
+                default:
                     error("expected a field name after '.' but found \(cur.describe)", cur)
                     return Expr(.error, start: e.start, end: cur.end)
                 }
                 let nameTok = advance()
-                if cur.isPunct("(") {
+                if cur.isPunct("("), !quoted {
                     _ = advance()
                     let (args, end) = parseList(closer: ")")
                     e = checked(makeCall(name, target: e, args: args, start: e.start, end: end, nameTok: nameTok))
@@ -291,23 +301,70 @@ struct Parser {
         return (fields, end)
     }
 
+    /// `cel.block([e0, e1, ...], result)` (common subexpressions, as optimisers emit) becomes nested `cel.bind`s;
+    /// `cel.index(n)`, `cel.iterVar(i, j)` and `cel.accuVar(i, j)` become reserved identifiers.
+    mutating func celBlockForms(_ name: String, args: [Expr], start: Int, end: Int, children: [Expr], nameTok: Token) -> Expr? {
+        func intArg(_ i: Int) -> Int64? {
+            if i < args.count, case .literal(.int(let v)) = args[i].kind { return v }
+            return nil
+        }
+        switch name {
+        case "index":
+            guard args.count == 1, let n = intArg(0) else { return nil }
+            return Expr(.ident("@index\(n)", rooted: false), start: start, end: end)
+        case "iterVar", "accuVar":
+            guard args.count == 2, let i = intArg(0), let j = intArg(1) else { return nil }
+            return Expr(.ident("@\(name):\(i):\(j)", rooted: false), start: start, end: end)
+        case "block":
+            guard args.count == 2, case .list(let items) = args[0].kind else { return nil }
+            var body = args[1]
+            for (n, item) in items.enumerated().reversed() {
+                body = node(.comprehension(.bind, range: item, variable: "@index\(n)", variable2: nil, body: body, filter: nil),
+                            start, end, [item, body], anchor: nameTok.start)
+            }
+            return checked(body)
+        default:
+            return nil
+        }
+    }
+
     mutating func makeCall(_ name: String, target: Expr?, args: [Expr], start: Int, end: Int, nameTok: Token) -> Expr {
         let children = (target.map { [$0] } ?? []) + args
         if let target {
+            if case .ident("cel", false) = target.kind, let e = celBlockForms(name, args: args, start: start, end: end, children: children, nameTok: nameTok) {
+                return e
+            }
+            if name == "bind", case .ident("cel", false) = target.kind {
+                guard args.count == 3, case .ident(let v, false) = args[0].kind else {
+                    error("cel.bind() takes a variable name, an initial value and an expression", offset: start, length: max(1, end - start))
+                    return Expr(.error, start: start, end: end)
+                }
+                return node(.comprehension(.bind, range: args[1], variable: v, variable2: nil, body: args[2], filter: nil),
+                            start, end, children, anchor: nameTok.start)
+            }
             let macro: Expr.Macro? = switch name {
             case "all": .all
             case "exists": .exists
             case "exists_one", "existsOne": .existsOne
             case "map": .map
             case "filter": .filter
+            case "transformList": .transformList
+            case "transformMap": .transformMap
             default: nil
             }
-            if let macro {
+            // Two-variable forms: all/exists/existsOne(i, v, p), transformList/transformMap(i, v, [filter,] t).
+            if let macro, args.count >= 3, case .ident(let v1, false) = args[0].kind, case .ident(let v2, false) = args[1].kind,
+               (macro == .transformList || macro == .transformMap) ? args.count <= 4 : (args.count == 3 && macro != .map && macro != .filter) {
+                let filter = args.count == 4 ? args[2] : nil
+                return node(.comprehension(macro, range: target, variable: v1, variable2: v2, body: args[args.count - 1], filter: filter),
+                            start, end, children, anchor: nameTok.start)
+            }
+            if let macro, macro != .transformList, macro != .transformMap {
                 let arity = macro == .map ? [2, 3] : [2]
                 if arity.contains(args.count), case .ident(let v, false) = args[0].kind {
                     let body = args[args.count - 1]
                     let filter = args.count == 3 ? args[1] : nil
-                    return node(.comprehension(macro, range: target, variable: v, body: body, filter: filter), start, end, children, anchor: nameTok.start)
+                    return node(.comprehension(macro, range: target, variable: v, variable2: nil, body: body, filter: filter), start, end, children, anchor: nameTok.start)
                 }
                 if arity.contains(args.count) {
                     error("the first argument of \(name)() must be a simple identifier", offset: args[0].start, length: max(1, args[0].end - args[0].start))

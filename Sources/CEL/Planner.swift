@@ -6,6 +6,13 @@ struct Planner {
     func plan(_ r: ResolvedExpr) -> Node {
         switch r {
         case .constant(let v): return .constant(v)
+        case .located(let inner, let at):
+            let n = plan(inner)
+            switch n {
+            case .constant(.error(let e)) where e.offset == nil: return .constant(.error(CELError(message: e.message, offset: at)))
+            case .constant, .located: return n
+            default: return .located(n, at)
+            }
         case .slot(let s, let name): return .slot(s, name: name)
         case .local(let i): return .local(i)
         case .error(let m): return .constant(.err(m))
@@ -53,8 +60,8 @@ struct Planner {
                 consts.append((kv, vv))
             }
             return .constant(Evaluator.buildMap(consts))
-        case .comprehension(let m, let range, let local, let body, let filter):
-            return .comprehension(m, range: plan(range), local: local, body: plan(body), filter: filter.map(plan))
+        case .comprehension(let m, let range, let local, let local2, let body, let filter):
+            return .comprehension(m, range: plan(range), local: local, local2: local2, body: plan(body), filter: filter.map(plan))
         case .call(let f, let args):
             return planCall(f, args.map(plan))
         }
@@ -76,6 +83,8 @@ struct Planner {
             if case .constant(.string(let s)) = args[0] { return .equalsString(args[1], s, negate: f == .ne) }
         case (.in, 2):
             if case .constant(.list(let items)) = args[1] {
+                let strings = items.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
+                if strings.count == items.count && strings.count <= 8 { return .inStrings(args[0], strings) }
                 var keys = Set<CELMapKey>()
                 var ok = true
                 for item in items {

@@ -13,7 +13,9 @@ indirect enum ResolvedExpr: Sendable {
     case conditional(ResolvedExpr, ResolvedExpr, ResolvedExpr)
     case list([ResolvedExpr])
     case map([(ResolvedExpr, ResolvedExpr)])
-    case comprehension(Expr.Macro, range: ResolvedExpr, local: Int, body: ResolvedExpr, filter: ResolvedExpr?)
+    case comprehension(Expr.Macro, range: ResolvedExpr, local: Int, local2: Int?, body: ResolvedExpr, filter: ResolvedExpr?)
+    /// Where errors created by the inner node are reported (UTF-8 offset in the source).
+    case located(ResolvedExpr, Int)
     /// Evaluates to an error (an unresolved name when type checking is off).
     case error(String)
 }

@@ -12,6 +12,8 @@ struct Token: Sendable {
         case punct(String)
         /// A reserved word that cannot be used as an identifier.
         case reserved(String)
+        /// A backtick-quoted field name: `` a.`content-type` ``.
+        case quotedIdent(String)
         case invalid
     }
 
@@ -33,6 +35,7 @@ struct Token: Sendable {
         case .bytes: return "bytes"
         case .punct(let p): return "'\(p)'"
         case .reserved(let r): return "reserved word '\(r)'"
+        case .quotedIdent(let s): return "`\(s)`"
         case .invalid: return "invalid token"
         }
     }

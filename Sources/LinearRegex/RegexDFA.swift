@@ -3,9 +3,9 @@
 struct RegexDFA: Sendable {
     static let matchState: Int32 = -1
     static let deadState: Int32 = -2
-    static let maxStates = 2_000
+    static let maxStates = 1_000
     static let maxTableEntries = 256 * 1024
-    static let maxWork = 2_000_000
+    static let maxWork = 150_000
 
     let classCount: Int
     let asciiClass: [UInt8]        // 128 entries
@@ -132,57 +132,39 @@ extension RegexDFA {
         }
 
         var machine = RegexMachine(program: program)
-        var kernel = SparseSet(capacity: program.count)
-        var resolved = SparseSet(capacity: program.count)
-        var next = SparseSet(capacity: program.count)
-        var ids: [[Int32]: Int32] = [:]
-        var kernels: [[Int32]] = []
-        var previous: [BoundaryFlags.Previous] = []
+        let kernel = SparseSet(capacity: program.count)
+        let resolved = SparseSet(capacity: program.count)
+        let next = SparseSet(capacity: program.count)
+        var states = StateTable(needsPrevious: needsPrevious, classCount: classCount)
         var work = 0
 
-        func intern(_ set: SparseSet, _ prev: BoundaryFlags.Previous) -> Int32? {
-            var key = (0..<set.count).map { set[$0] }
-            key.sort()
-            let relevant = key.contains { needsPrevious[Int($0)] }
-            let p = relevant ? prev : .other
-            key.append(-1 - Int32(p.rawValue))
-            if let id = ids[key] { return id }
-            guard kernels.count < maxStates, (kernels.count + 1) * classCount <= maxTableEntries else { return nil }
-            let id = Int32(kernels.count)
-            ids[key] = id
-            key.removeLast()
-            kernels.append(key)
-            previous.append(p)
-            return id
-        }
-
-        machine.addClosure(0, flags: nil, into: &kernel)
-        guard intern(kernel, .begin) != nil else { return nil }
+        machine.addClosure(0, flags: nil, into: kernel)
+        guard states.intern(kernel, .begin) != nil else { return nil }
         var table: [Int32] = []
         var acceptAtEnd: [Bool] = []
         var state = 0
-        while state < kernels.count {
-            let prev = previous[state]
+        while state < states.kernels.count {
+            let prev = states.previous[state]
             kernel.removeAll()
-            for pc in kernels[state] { kernel.insert(pc) }
-            machine.resolve(kernel, flags: .between(prev, nil), into: &resolved)
+            for pc in states.kernels[state] { kernel.insert(pc) }
+            machine.resolve(kernel, flags: .between(prev, nil), into: resolved)
             acceptAtEnd.append(resolved.contains(machine.matchPC))
             for cls in 0..<classCount {
                 let c = representatives[cls]
-                machine.resolve(kernel, flags: .between(prev, c), into: &resolved)
-                work += resolved.count + 1
+                machine.resolve(kernel, flags: .between(prev, c), into: resolved)
+                work += resolved.count + 32
                 if search && resolved.contains(machine.matchPC) {
                     table.append(matchState)
                     continue
                 }
-                machine.step(resolved, c, search: search, into: &next)
+                machine.step(resolved, c, search: search, into: next)
                 work += next.count
                 if work > maxWork { return nil }
                 if next.count == 0 {
                     table.append(deadState)
                     continue
                 }
-                guard let id = intern(next, BoundaryFlags.kind(of: c)) else { return nil }
+                guard let id = states.intern(next, BoundaryFlags.kind(of: c)) else { return nil }
                 table.append(id)
             }
             state += 1
@@ -195,5 +177,37 @@ extension RegexDFA {
             table: table,
             acceptAtEnd: acceptAtEnd
         )
+    }
+}
+
+/// The DFA states found so far: kernels (sorted NFA pcs) with the previous-scalar kind when it matters.
+private struct StateTable {
+    let needsPrevious: [Bool]
+    let classCount: Int
+    var ids: [[Int32]: Int32] = [:]
+    var kernels: [[Int32]] = []
+    var previous: [BoundaryFlags.Previous] = []
+
+    init(needsPrevious: [Bool], classCount: Int) {
+        self.needsPrevious = needsPrevious
+        self.classCount = classCount
+    }
+
+    /// The id of the state, added when new; nil beyond the budget.
+    mutating func intern(_ set: SparseSet, _ prev: BoundaryFlags.Previous) -> Int32? {
+        var key = set.sortedMembers()
+        let relevant = key.contains { needsPrevious[Int($0)] }
+        let p = relevant ? prev : .other
+        key.append(-1 - Int32(p.rawValue))
+        if let id = ids[key] { return id }
+        guard kernels.count < RegexDFA.maxStates, (kernels.count + 1) * classCount <= RegexDFA.maxTableEntries else {
+            return nil
+        }
+        let id = Int32(kernels.count)
+        ids[key] = id
+        key.removeLast()
+        kernels.append(key)
+        previous.append(p)
+        return id
     }
 }

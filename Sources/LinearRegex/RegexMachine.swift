@@ -58,8 +58,12 @@ struct RegexMachine {
     let program: RegexProgram
     var stack: [Int32] = []
 
+    /// `isAssertion[pc]`: the kernel pcs whose closure depends on the position.
+    let isAssertion: [Bool]
+
     init(program: RegexProgram) {
         self.program = program
+        isAssertion = program.instructions.map { if case .assertion = $0 { true } else { false } }
         stack.reserveCapacity(16)
     }
 
@@ -67,7 +71,7 @@ struct RegexMachine {
 
     /// Adds `pc` and everything reachable from it without consuming input. Assertions are followed when
     /// `flags` satisfy them; with nil flags they are kept in the set, unresolved.
-    mutating func addClosure(_ pc: Int32, flags: BoundaryFlags?, into set: inout SparseSet) {
+    mutating func addClosure(_ pc: Int32, flags: BoundaryFlags?, into set: SparseSet) {
         stack.append(pc)
         while let top = stack.popLast() {
             guard set.insert(top) else { continue }
@@ -86,19 +90,27 @@ struct RegexMachine {
     }
 
     /// Resolves the assertions of `kernel` for a position with `flags`.
-    mutating func resolve(_ kernel: SparseSet, flags: BoundaryFlags, into resolved: inout SparseSet) {
+    mutating func resolve(_ kernel: SparseSet, flags: BoundaryFlags, into resolved: SparseSet) {
         resolved.removeAll()
-        for i in 0..<kernel.count { addClosure(kernel[i], flags: flags, into: &resolved) }
+        // A kernel is already closed under jumps and splits: only its assertions need following.
+        for i in 0..<kernel.count {
+            let pc = kernel[i]
+            if isAssertion[Int(pc)] {
+                addClosure(pc, flags: flags, into: resolved)
+            } else {
+                resolved.insert(pc)
+            }
+        }
     }
 
     /// Consumes `c` from a resolved set; restarts at 0 when `search` (unanchored).
-    mutating func step(_ resolved: SparseSet, _ c: UInt32, search: Bool, into kernel: inout SparseSet) {
+    mutating func step(_ resolved: SparseSet, _ c: UInt32, search: Bool, into kernel: SparseSet) {
         kernel.removeAll()
         for i in 0..<resolved.count {
             let pc = resolved[i]
-            if program.accepts(Int(pc), c) { addClosure(pc + 1, flags: nil, into: &kernel) }
+            if program.accepts(Int(pc), c) { addClosure(pc + 1, flags: nil, into: kernel) }
         }
-        if search { addClosure(0, flags: nil, into: &kernel) }
+        if search { addClosure(0, flags: nil, into: kernel) }
     }
 
     /// Simulates the NFA over `input` in O(input × program) time.
@@ -108,19 +120,19 @@ struct RegexMachine {
     }
 
     private mutating func simulate(_ input: String, search: Bool) -> Bool {
-        var kernel = SparseSet(capacity: program.count)
-        var resolved = SparseSet(capacity: program.count)
-        addClosure(0, flags: nil, into: &kernel)
+        let kernel = SparseSet(capacity: program.count)
+        let resolved = SparseSet(capacity: program.count)
+        addClosure(0, flags: nil, into: kernel)
         var previous = BoundaryFlags.Previous.begin
         for scalar in input.unicodeScalars {
             let c = scalar.value
-            resolve(kernel, flags: .between(previous, c), into: &resolved)
+            resolve(kernel, flags: .between(previous, c), into: resolved)
             if search && resolved.contains(matchPC) { return true }
-            step(resolved, c, search: search, into: &kernel)
+            step(resolved, c, search: search, into: kernel)
             if kernel.count == 0 { return false }
             previous = BoundaryFlags.kind(of: c)
         }
-        resolve(kernel, flags: .between(previous, nil), into: &resolved)
+        resolve(kernel, flags: .between(previous, nil), into: resolved)
         return resolved.contains(matchPC)
     }
 }

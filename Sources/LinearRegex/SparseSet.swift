@@ -1,12 +1,22 @@
-/// A set of small integers with O(1) insert, membership and clear, iterated in insertion order.
-struct SparseSet {
-    private(set) var dense: [Int32]
-    private var sparse: [Int32]
-    private(set) var count = 0
+/// A set of small integers (0..<capacity) with O(1) insert, membership and clear, iterated in insertion
+/// order. Storage is allocated once; the hot loops of the NFA avoid copy-on-write and bounds checks.
+final class SparseSet {
+    private let dense: UnsafeMutablePointer<Int32>
+    private let sparse: UnsafeMutablePointer<Int32>
+    let capacity: Int
+    @exclusivity(unchecked) private(set) var count = 0
 
     init(capacity: Int) {
-        dense = Array(repeating: 0, count: capacity)
-        sparse = Array(repeating: 0, count: capacity)
+        self.capacity = max(capacity, 1)
+        dense = .allocate(capacity: self.capacity)
+        sparse = .allocate(capacity: self.capacity)
+        dense.initialize(repeating: 0, count: self.capacity)
+        sparse.initialize(repeating: 0, count: self.capacity)
+    }
+
+    deinit {
+        dense.deallocate()
+        sparse.deallocate()
     }
 
     @inline(__always)
@@ -15,10 +25,11 @@ struct SparseSet {
         return i < count && dense[i] == x
     }
 
-    /// Inserts `x`; false when it was already present.
+    /// Inserts `x` (which must be < capacity); false when it was already present.
     @inline(__always)
     @discardableResult
-    mutating func insert(_ x: Int32) -> Bool {
+    func insert(_ x: Int32) -> Bool {
+        precondition(x >= 0 && Int(x) < capacity)
         if contains(x) { return false }
         dense[count] = x
         sparse[Int(x)] = Int32(count)
@@ -27,8 +38,15 @@ struct SparseSet {
     }
 
     @inline(__always)
-    mutating func removeAll() { count = 0 }
+    func removeAll() { count = 0 }
 
     @inline(__always)
     subscript(i: Int) -> Int32 { dense[i] }
+
+    /// The members, sorted.
+    func sortedMembers() -> [Int32] {
+        var out = (0..<count).map { dense[$0] }
+        out.sort()
+        return out
+    }
 }

@@ -58,7 +58,7 @@ struct EvalCommand: ParsableCommand {
         }
         let result = program.evaluate(CELDictionaryActivation(values))
         if case .error(let e) = result {
-            printError("evaluation error: \(e.message)")
+            printError("evaluation error: " + program.describe(e))
             throw ExitCode(1)
         }
         print(result.literal)

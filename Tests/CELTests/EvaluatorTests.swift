@@ -143,3 +143,23 @@ import Testing
         #expect(throws: CELValue.JSONError.self) { try CELValue.fromJSON("{") }
     }
 }
+
+@Suite struct ErrorLocationTests {
+    @Test func evaluationErrorsCarryTheirPosition() throws {
+        var env = CELEnvironment()
+        let x = env.declare("x", .int)
+        let p = try CELProgram("x + 1 > 0 && x / 0 == 1", environment: env)
+        guard case .error(let e) = p.evaluate(CELDictionaryActivation([x: .int(1)])) else {
+            Issue.record("expected an error"); return
+        }
+        #expect(e.message == "divide by zero")
+        #expect(p.describe(e) == "1:16: divide by zero\n  x + 1 > 0 && x / 0 == 1\n                 ^")
+        // A folded constant error keeps its position too.
+        let q = try CELProgram("[1, 2][5]", environment: env)
+        guard case .error(let f) = q.evaluate(CELEmptyActivation()) else { Issue.record("expected an error"); return }
+        #expect(f.offset == 7)
+        // Unbound variables point at the name.
+        guard case .error(let g) = p.evaluate(CELEmptyActivation()) else { Issue.record("expected an error"); return }
+        #expect(g.offset == 0)
+    }
+}

@@ -46,3 +46,17 @@ import Testing
     #expect(regex.search("Bearer abc.def-ghi"))
     #expect(!regex.search("Bearer abc def"))
 }
+
+@Test func sharedAcrossConcurrentTasks() async throws {
+    let regex = try LinearRegex("^/orders/[0-9]+$")
+    let results = await withTaskGroup(of: Bool.self) { group in
+        for i in 0..<64 {
+            group.addTask { regex.search("/orders/\(i)") && !regex.search("/orders/x\(i)") && regex.wholeMatch("/orders/\(i)") }
+        }
+        var all: [Bool] = []
+        for await r in group { all.append(r) }
+        return all
+    }
+    #expect(results.count == 64)
+    #expect(results.allSatisfy { $0 })
+}

@@ -115,9 +115,23 @@ let matchCases: [(String, String, Bool, Bool)] = [
 func searchAndWholeMatch(_ index: Int) throws {
     let (pattern, input, expectSearch, expectWhole) = matchCases[index]
     let regex = try LinearRegex(pattern)
-    #expect(regex.search(input) == expectSearch, "search \(pattern) in \(input.debugDescription)")
-    #expect(regex.wholeMatch(input) == expectWhole, "wholeMatch \(pattern) on \(input.debugDescription)")
+    // The first use simulates the NFA, later uses run the DFA: both must agree.
+    for use in 1...3 {
+        #expect(regex.search(input) == expectSearch, "search \(pattern) in \(input.debugDescription), use \(use)")
+        #expect(regex.wholeMatch(input) == expectWhole, "wholeMatch \(pattern) on \(input.debugDescription), use \(use)")
+    }
     #expect(regex.pattern == pattern)
+}
+
+/// Every pattern of the table fits the DFA budget, and the DFA gives the expected answers.
+@Test(arguments: matchCases.indices)
+func dfaGivesTheExpectedAnswers(_ index: Int) throws {
+    let (pattern, input, expectSearch, expectWhole) = matchCases[index]
+    let regex = try LinearRegex(pattern)
+    let search = try #require(regex.searchDFA)
+    let whole = try #require(regex.wholeDFA)
+    #expect(search.run(input) == expectSearch, "DFA search \(pattern)")
+    #expect(whole.run(input) == expectWhole, "DFA wholeMatch \(pattern)")
 }
 
 /// The NFA simulation (used when the DFA would be too big) must agree with the DFA.

@@ -55,7 +55,7 @@ enum BundleFileRole: Equatable {
 /// Checks and normalises a path found in a bundle; nil (with a reason) when it must be refused.
 enum BundlePath {
     static func normalize(_ raw: String) -> Result<String, BundlePathError> {
-        if raw.contains("\0") || raw.contains("\\") { return .failure(.invalid(raw)) }
+        if raw.utf8.contains(UInt8(ascii: "\0")) || raw.utf8.contains(UInt8(ascii: "\\")) { return .failure(.invalid(raw)) }
         if raw.hasPrefix("/") { return .failure(.escapes(raw)) }
         var parts: [Substring] = []
         for part in raw.split(separator: "/", omittingEmptySubsequences: true) {

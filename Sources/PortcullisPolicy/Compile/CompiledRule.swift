@@ -56,7 +56,8 @@ struct DenyResponse: Sendable {
     }
 }
 
-struct CompiledRule: Sendable {
+/// A reference type, so the evaluator hands it around without copying its fields.
+final class CompiledRule: Sendable {
     let name: String
     let policy: Int
     let action: RuleAction
@@ -70,9 +71,23 @@ struct CompiledRule: Sendable {
     let allow: AllowResponse
     let deny: DenyResponse
     let location: SourceLocation
+
+    init(name: String, policy: Int, action: RuleAction, dryRun: Bool, from: [FieldGroup], to: [FieldGroup], when: [CompiledExpression], allow: AllowResponse, deny: DenyResponse, location: SourceLocation) {
+        self.name = name
+        self.policy = policy
+        self.action = action
+        self.dryRun = dryRun
+        self.from = from
+        self.to = to
+        self.when = when
+        self.allow = allow
+        self.deny = deny
+        self.location = location
+    }
 }
 
-struct CompiledPolicy: Sendable {
+/// A reference type, so the evaluator hands it around without copying its fields.
+final class CompiledPolicy: Sendable {
     let name: String
     let description: String
     /// nil: every request.
@@ -86,4 +101,17 @@ struct CompiledPolicy: Sendable {
     /// Named identity sources the policy requires (read by the identity layer).
     let identity: [String]
     let location: SourceLocation
+
+    init(name: String, description: String, selector: FieldGroup?, defaultAllow: Bool, dryRun: Bool, allow: AllowResponse, deny: DenyResponse, rules: Range<Int>, identity: [String], location: SourceLocation) {
+        self.name = name
+        self.description = description
+        self.selector = selector
+        self.defaultAllow = defaultAllow
+        self.dryRun = dryRun
+        self.allow = allow
+        self.deny = deny
+        self.rules = rules
+        self.identity = identity
+        self.location = location
+    }
 }

@@ -25,10 +25,10 @@ enum DataValue {
         switch node {
         case .scalar(let scalar):
             guard scalar.style == .plain else { return .string(scalar.string) }
-            if node.null != nil { return .null }
-            if let b = node.bool { return .bool(b) }
-            if let i = Int64(scalar.string) { return .int(i) }
-            if let d = node.float { return .double(d) }
+            if PlainScalar.isNull(scalar.string) { return .null }
+            if let b = PlainScalar.bool(scalar.string) { return .bool(b) }
+            if let i = PlainScalar.int(scalar.string) { return .int(i) }
+            if let d = PlainScalar.double(scalar.string) { return .double(d) }
             return .string(scalar.string)
         case .sequence(let seq):
             var items: [CELValue] = []

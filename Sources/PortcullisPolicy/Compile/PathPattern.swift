@@ -16,7 +16,7 @@ enum PathPattern: Sendable, Hashable {
     /// Parses a pattern; a message when it is malformed.
     static func parse(_ text: String) -> Result<PathPattern, PatternError> {
         if text == "*" { return .success(.presence) }
-        if text.contains("{") || text.contains("}") { return template(text) }
+        if text.utf8.contains(UInt8(ascii: "{")) || text.utf8.contains(UInt8(ascii: "}")) { return template(text) }
         let stars = text.filter { $0 == "*" }.count
         if stars == 0 {
             guard text.hasPrefix("/") else { return .failure(PatternError("a path must start with \"/\"")) }
@@ -44,12 +44,12 @@ enum PathPattern: Sendable, Hashable {
                         return .failure(PatternError("{**} must be the last segment of a path template"))
                     }
                     segments.append(.rest)
-                } else if spec == "*" || inner == "*" || (!inner.contains("=") && isName(inner)) {
+                } else if spec == "*" || inner == "*" || (!inner.utf8.contains(UInt8(ascii: "=")) && isName(inner)) {
                     segments.append(.one)
                 } else {
                     return .failure(PatternError("unknown template variable \"\(part)\"; use {*}, {**} or {name}"))
                 }
-            } else if part.contains("{") || part.contains("}") || part.contains("*") {
+            } else if part.utf8.contains(UInt8(ascii: "{")) || part.utf8.contains(UInt8(ascii: "}")) || part.utf8.contains(UInt8(ascii: "*")) {
                 return .failure(PatternError("a template segment must be a literal, {*} or {**}, not \"\(part)\""))
             } else {
                 segments.append(.literal(String(part)))
@@ -73,8 +73,9 @@ enum PathPattern: Sendable, Hashable {
     }
 
     private static func matchTemplate(_ segments: [Segment], _ path: Substring) -> Bool {
-        guard path.hasPrefix("/") else { return false }
-        let parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        let parts = bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         var i = 0
         for segment in segments {
             switch segment {
@@ -83,7 +84,7 @@ enum PathPattern: Sendable, Hashable {
             case .one:
                 guard i < parts.count, !parts[i].isEmpty else { return false }
             case .literal(let s):
-                guard i < parts.count, parts[i] == s else { return false }
+                guard i < parts.count, parts[i].elementsEqual(s.utf8) else { return false }
             }
             i += 1
         }

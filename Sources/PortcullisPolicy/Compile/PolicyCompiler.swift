@@ -89,7 +89,7 @@ struct PolicyCompiler {
         let patterns = clause.values.map { v -> StringPattern in
             var text = v.value
             // Istio writes principals without the scheme: cluster.local/ns/default/sa/api.
-            if principal, !text.contains("://"), !text.hasPrefix("*"), text.contains("/") { text = "spiffe://" + text }
+            if principal, !text.contains("://"), !text.hasPrefix("*"), text.utf8.contains(UInt8(ascii: "/")) { text = "spiffe://" + text }
             return StringPattern(glob: text)
         }
         return .strings(attribute, StringSetMatcher(patterns))
@@ -104,7 +104,7 @@ struct PolicyCompiler {
                 sink.error("a host may only start or end with \"*\" (as in *.example.com or api.*)", at: v.location)
                 continue
             }
-            if text.contains(":"), !text.contains("*"), !text.hasPrefix("[") {
+            if text.utf8.contains(UInt8(ascii: ":")), !text.utf8.contains(UInt8(ascii: "*")), !text.hasPrefix("[") {
                 sink.warning("hosts are matched without their port; \(String(reflecting: v.value)) will never match", at: v.location)
             }
             patterns.append(pattern)
@@ -117,7 +117,7 @@ struct PolicyCompiler {
         for v in clause.values {
             if v.value == "*" {
                 patterns.append(.presence)
-            } else if v.value.contains("*") || v.value.contains(" ") {
+            } else if v.value.utf8.contains(UInt8(ascii: "*")) || v.value.utf8.contains(UInt8(ascii: " ")) {
                 sink.error("\(String(reflecting: v.value)) is not an HTTP method", at: v.location)
             } else {
                 patterns.append(.exact(v.value.uppercased()))

@@ -8,7 +8,7 @@ enum StringPattern: Sendable, Hashable {
     case glob([String])
 
     init(glob text: String) {
-        guard text.contains("*") else {
+        guard text.utf8.contains(UInt8(ascii: "*")) else {
             self = .exact(text)
             return
         }

@@ -25,7 +25,7 @@ struct CandidateIndex: Sendable {
         let pathTable = tables[IndexDimension.path.slot]
         if !pathTable.isEmpty { pathTable.lookup(facts.urlPath, into: &out) }
         let portTable = tables[IndexDimension.port.slot]
-        if !portTable.isEmpty { portTable.lookup(String(facts.port), into: &out) }
+        if !portTable.isEmpty { portTable.lookup(facts.portText, into: &out) }
         let ceTable = tables[IndexDimension.contextExtension.slot]
         if !ceTable.isEmpty {
             for (key, value) in facts.request.contextExtensions { ceTable.lookup(key + "\u{0}" + value, into: &out) }

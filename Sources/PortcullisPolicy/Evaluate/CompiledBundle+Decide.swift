@@ -31,9 +31,12 @@ struct BundleVerdict {
 }
 
 extension CompiledBundle {
-    func evaluate(_ request: AuthzRequest, indexed: Bool, trace: inout [ExplainEntry]?) -> Decision {
+    func evaluate(
+        _ request: AuthzRequest, indexed: Bool, identity: CELValue? = nil, trace: inout [ExplainEntry]?
+    ) -> Decision {
         let facts = RequestFacts(request)
         let activation = RequestActivation(facts: facts, table: table, data: data)
+        activation.identity = identity
         var errors: [String] = []
 
         // 1. The policies whose selectors match.

@@ -64,6 +64,20 @@ public final class CompiledBundle: Authorizer, Sendable {
         return evaluate(request, indexed: true, trace: &trace)
     }
 
+    /// Decides with the outputs of identity sources bound to `identity` in expressions (`identity.jwt.claims.sub`):
+    /// the hook for the identity layer, which verifies credentials before the policies run.
+    public func decide(_ request: AuthzRequest, identity: CELValue) -> Decision {
+        var trace: [ExplainEntry]?
+        return evaluate(request, indexed: true, identity: identity, trace: &trace)
+    }
+
+    /// The identity sources each policy names in its `identity:` field, by policy name.
+    public var identityRequirements: [String: [String]] {
+        var out: [String: [String]] = [:]
+        for p in policies where !p.identity.isEmpty { out[p.name] = p.identity }
+        return out
+    }
+
     /// Decides and explains: for every rule the index offered, whether it matched and, if not, why.
     public func explain(_ request: AuthzRequest) -> Explanation {
         var trace: [ExplainEntry]? = []

@@ -5,21 +5,36 @@ struct PeerFacts: Sendable {
     var namespace: String = ""
     var serviceAccount: String = ""
 
+    /// Parsed on UTF-8 bytes without intermediate arrays: this runs for both peers of most decisions.
     init(principal: String) {
         self.principal = principal
         guard principal.hasPrefix("spiffe://") else { return }
-        let rest = principal.dropFirst("spiffe://".count)
-        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-        guard let domain = parts.first, !domain.isEmpty else { return }
-        trustDomain = String(domain)
-        var i = 1
-        while i + 1 < parts.count {
-            switch parts[i] {
-            case "ns": namespace = String(parts[i + 1])
-            case "sa": serviceAccount = String(parts[i + 1])
-            default: break
+        var p = principal
+        p.withUTF8 { bytes in
+            let slash = UInt8(ascii: "/")
+            var i = 9  // "spiffe://".utf8.count
+            func segment() -> Range<Int>? {
+                guard i < bytes.count else { return nil }
+                let start = i
+                while i < bytes.count, bytes[i] != slash { i += 1 }
+                let range = start..<i
+                if i < bytes.count { i += 1 }
+                return range
             }
-            i += 2
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+            func isKey(_ r: Range<Int>, _ a: UInt8, _ b: UInt8) -> Bool {
+                r.count == 2 && bytes[r.lowerBound] == a && bytes[r.lowerBound + 1] == b
+            }
+            guard let domain = segment(), !domain.isEmpty else { return }
+            trustDomain = text(domain)
+            while let key = segment() {
+                guard let value = segment() else { break }
+                if isKey(key, UInt8(ascii: "n"), UInt8(ascii: "s")) {
+                    namespace = text(value)
+                } else if isKey(key, UInt8(ascii: "s"), UInt8(ascii: "a")) {
+                    serviceAccount = text(value)
+                }
+            }
         }
     }
 }

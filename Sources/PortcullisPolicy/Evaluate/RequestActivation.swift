@@ -7,18 +7,18 @@ final class RequestActivation: CELActivation {
     let facts: RequestFacts
     private let table: VariableTable
     private let data: CELValue
-    private var cache: [CELValue?]
-    private var computed: [Bool]
+    /// Per slot: nil = not computed yet; .some(nil) = unbound. Allocated on the first read.
+    private var cache: [CELValue??] = []
     /// Set by the evaluator around response expressions.
     var policyName: String = ""
     var ruleName: String = ""
+    /// The identity layer's outputs; an empty map when it supplied none.
+    var identity: CELValue?
 
     init(facts: RequestFacts, table: VariableTable, data: CELValue) {
         self.facts = facts
         self.table = table
         self.data = data
-        cache = Array(repeating: nil, count: table.variables.count)
-        computed = Array(repeating: false, count: table.variables.count)
     }
 
     func value(forSlot slot: Int) -> CELValue? {
@@ -29,10 +29,10 @@ final class RequestActivation: CELActivation {
         case .data: return data
         default: break
         }
-        if computed[slot] { return cache[slot] }
+        if cache.isEmpty { cache = Array(repeating: nil, count: table.variables.count) }
+        if let known = cache[slot] { return known }
         let value = compute(variable)
-        cache[slot] = value
-        computed[slot] = true
+        cache[slot] = .some(value)
         return value
     }
 
@@ -54,7 +54,7 @@ final class RequestActivation: CELActivation {
         switch variable {
         case .requestMethod: return http.map { .string($0.method) }
         case .requestPath: return http.map { .string($0.path) }
-        case .requestURLPath: return http.map { .string(String($0.urlPath)) }
+        case .requestURLPath: return http.map { _ in .string(String(facts.urlPath)) }
         case .requestQuery: return http.map { .string(String($0.query)) }
         case .requestQueryParams: return http.map { .map(QueryString.parameters(String($0.query))) }
         case .requestHost: return http.map { .string($0.host) }
@@ -99,7 +99,7 @@ final class RequestActivation: CELActivation {
         case .connectionSNI, .connectionRequestedServerName: return .string(request.sni)
         case .contextExtensions: return .map(CELMap(request.contextExtensions.mapValues { CELValue.string($0) }))
         case .metadata: return .map(CELMap(request.metadataContext.mapValues { DataValue.cel($0) }))
-        case .identity: return .map(CELMap([(CELValue, CELValue)]()))
+        case .identity: return identity ?? .map(CELMap([(CELValue, CELValue)]()))
         case .data, .policyName, .ruleName: return nil
         }
     }

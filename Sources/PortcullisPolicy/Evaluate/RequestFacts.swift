@@ -1,8 +1,9 @@
 import CELSupport
 import PortcullisModel
 
-/// The request attributes the index and the `from`/`to` matchers read, computed once per decision.
-struct RequestFacts {
+/// The request attributes the index and the `from`/`to` matchers read, each computed at most once per decision
+/// and only when something reads it. Used by one decision on one thread.
+final class RequestFacts {
     let request: AuthzRequest
     let method: String
     /// Lower-cased, without a port.
@@ -10,45 +11,61 @@ struct RequestFacts {
     /// The path without its query string.
     let urlPath: Substring
     let port: UInt32
-    let source: PeerFacts
-    let destination: PeerFacts
-    let sourceIP: IPAddress?
+    private(set) lazy var source = PeerFacts(principal: request.source.principal)
+    private(set) lazy var destination = PeerFacts(principal: request.destination.principal)
+    private(set) lazy var sourceIP: IPAddress? = IPAddress.parse(request.source.address)
+    private(set) lazy var portText = String(port)
 
     init(_ request: AuthzRequest) {
         self.request = request
         let http = request.http
-        method = http?.method.uppercased() ?? ""
+        let m = http?.method ?? ""
+        method = m.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7a }) ? m.uppercased() : m
         host = Self.normalizeHost(http?.host ?? "")
-        urlPath = http?.urlPath ?? ""
+        urlPath = http.map { Self.urlPath($0.path) } ?? ""
         port = request.destination.port
-        source = PeerFacts(principal: request.source.principal)
-        destination = PeerFacts(principal: request.destination.principal)
-        sourceIP = IPAddress.parse(request.source.address)
     }
 
-    /// `Example.COM:8443` → `example.com`; `[::1]:80` → `::1`.
+    /// `Example.COM:8443` → `example.com`; `[::1]:80` → `::1`. Works on UTF-8 bytes; a host that needs no change
+    /// is returned as it is.
     static func normalizeHost(_ raw: String) -> String {
+        let bytes = raw.utf8
+        var needsWork = false
+        for b in bytes where b == UInt8(ascii: ":") || b == UInt8(ascii: "[") || (b >= 0x41 && b <= 0x5a) || b >= 0x80 {
+            needsWork = true
+            break
+        }
+        if !needsWork, bytes.last != UInt8(ascii: ".") { return raw }
         var host = Substring(raw)
-        if host.hasPrefix("[") {
-            if let close = host.firstIndex(of: "]") { host = host[host.index(after: host.startIndex)..<close] }
-        } else if let colon = host.lastIndex(of: ":"), host.firstIndex(of: ":") == colon,
-            host[host.index(after: colon)...].allSatisfy(\.isNumber)
+        if host.utf8.first == UInt8(ascii: "[") {
+            if let close = host.utf8.firstIndex(of: UInt8(ascii: "]")) {
+                host = host[host.utf8.index(after: host.utf8.startIndex)..<close]
+            }
+        } else if let colon = host.utf8.lastIndex(of: UInt8(ascii: ":")), host.utf8.firstIndex(of: UInt8(ascii: ":")) == colon,
+            host.utf8[host.utf8.index(after: colon)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
         {
             host = host[..<colon]
         }
-        if host.hasSuffix(".") { host = host.dropLast() }
+        if host.utf8.last == UInt8(ascii: ".") { host = host.dropLast() }
         return host.lowercased()
+    }
+
+    /// The path up to `?` (or `#`), found on UTF-8 bytes.
+    static func urlPath(_ path: String) -> Substring {
+        let bytes = path.utf8
+        if let i = bytes.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { return path[..<i] }
+        return path[...]
     }
 
     func string(_ attribute: StringAttribute) -> String {
         switch attribute {
         case .method: return method
         case .host: return host
-        case .sourcePrincipal: return source.principal
+        case .sourcePrincipal: return request.source.principal
         case .sourceNamespace: return source.namespace
         case .sourceServiceAccount: return source.serviceAccount
         case .sourceTrustDomain: return source.trustDomain
-        case .destinationPrincipal: return destination.principal
+        case .destinationPrincipal: return request.destination.principal
         case .destinationNamespace: return destination.namespace
         case .destinationServiceAccount: return destination.serviceAccount
         }

@@ -59,7 +59,7 @@ struct NodeReader {
 
     func string(_ node: Node, what: String) -> Located<String>? {
         guard sink.spend(at: location(node)) else { return nil }
-        guard case .scalar(let scalar) = node, !(scalar.style == .plain && node.null != nil) else {
+        guard case .scalar(let scalar) = node, !PlainScalar.isNull(node) else {
             sink.error("\(what) must be a string, not \(typeName(node))", at: location(node))
             return nil
         }

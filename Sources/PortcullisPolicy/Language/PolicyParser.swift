@@ -47,7 +47,7 @@ struct PolicyParser {
         if let r = fields["response"] { spec.response = ResponseParser(reader: reader).allow(r.value) }
         if let r = fields["deny"] { spec.deny = ResponseParser(reader: reader).deny(r.value) }
         if let i = fields["identity"] { spec.identity = reader.stringList(i.value, what: "identity") ?? [] }
-        if let r = fields["rules"], r.value.null == nil || r.value.scalar?.style != .plain,
+        if let r = fields["rules"], !PlainScalar.isNull(r.value),
             let items = reader.list(r.value, what: "rules")
         {
             spec.rules = items.compactMap { rule($0) }

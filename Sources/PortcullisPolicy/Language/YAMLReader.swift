@@ -4,7 +4,9 @@ import Yams
 enum YAMLReader {
     static func documents(_ file: SourceFile, sink: DiagnosticSink) -> [Node] {
         do {
-            var sequence = try Yams.compose_all(yaml: file.text)
+            // The basic resolver (no implicit tags): plain scalars are resolved by PlainScalar, without Yams' regular
+            // expressions, which dominated loading time (Yams hashes every mapping key to find duplicates).
+            var sequence = try Yams.compose_all(yaml: file.text, .basic)
             var nodes: [Node] = []
             while let node = sequence.next() {
                 nodes.append(node)

@@ -8,10 +8,10 @@ enum YAMLJSON {
         switch node {
         case .scalar(let scalar):
             guard scalar.style == .plain else { return .string(scalar.string) }
-            if node.null != nil { return .null }
-            if let b = node.bool { return .bool(b) }
-            if let i = node.int { return .number(Double(i)) }
-            if let d = node.float { return .number(d) }
+            if PlainScalar.isNull(scalar.string) { return .null }
+            if let b = PlainScalar.bool(scalar.string) { return .bool(b) }
+            if let i = PlainScalar.int(scalar.string) { return .number(Double(i)) }
+            if let d = PlainScalar.double(scalar.string) { return .number(d) }
             return .string(scalar.string)
         case .sequence(let seq):
             var items: [JSONValue] = []

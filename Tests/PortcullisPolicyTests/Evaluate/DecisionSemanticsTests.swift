@@ -1,3 +1,4 @@
+import CEL
 import PortcullisModel
 import Testing
 @testable import PortcullisPolicy
@@ -210,5 +211,46 @@ import Testing
             files: ["data/teams.yaml": "allowed: [red, blue]\n", "data/limits.json": "{\"max\": 3}"])
         #expect(b.decide(Fixture.request(headers: [("x-team", "red")])).allowed)
         #expect(!b.decide(Fixture.request(headers: [("x-team", "green")])).allowed)
+    }
+}
+
+@Suite struct TimeConditionTests {
+    @Test func requestTimeIsATimestamp() throws {
+        let b = try Fixture.bundle("""
+            name: office-hours
+            rules:
+              - action: allow
+                when: ["request.time.getHours() >= 9 && request.time.getHours() < 17"]
+            """)
+        var r = Fixture.request()
+        r.time = Timestamp(seconds: 1_700_000_000 - 1_700_000_000 % 86_400 + 10 * 3600)  // 10:00 UTC
+        #expect(b.decide(r).allowed)
+        r.time = Timestamp(seconds: 1_700_000_000 - 1_700_000_000 % 86_400 + 20 * 3600)  // 20:00 UTC
+        #expect(!b.decide(r).allowed)
+        r.time = nil  // no time: the condition cannot be evaluated, and the allow fails closed
+        let d = b.decide(r)
+        #expect(!d.allowed)
+        #expect(d.errors.count == 1)
+    }
+}
+
+@Suite struct IdentityHookTests {
+    @Test func identityOutputsAreReadableAndAbsentByDefault() throws {
+        let b = try Fixture.bundle("""
+            name: admins
+            identity: [jwt]
+            rules:
+              - action: allow
+                when: ["identity.jwt.claims.role == 'admin'"]
+                response: {set_headers: {x-user: identity.jwt.claims.sub}}
+            """)
+        let claims = CELValue.map(CELMap(["claims": .map(CELMap(["role": .string("admin"), "sub": .string("alice")]))]))
+        let d = b.decide(Fixture.request(), identity: .map(CELMap(["jwt": claims])))
+        #expect(d.allowed)
+        #expect(d.headers == [HeaderMutation(name: "x-user", value: "alice")])
+        let anonymous = b.decide(Fixture.request())
+        #expect(!anonymous.allowed)
+        #expect(anonymous.errors.count == 1)
+        #expect(b.identityRequirements == ["admins": ["jwt"]])
     }
 }

@@ -1,0 +1,56 @@
+/// Byte-wise string operations. CEL compares strings by code points without Unicode normalisation, which for
+/// UTF-8 is byte equality; these avoid `String ==` (canonical equivalence) and the slow generic UTF8View paths.
+enum StringBytes {
+    @inline(__always)
+    static func withBytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
+        var copy = s
+        return copy.withUTF8(body)
+    }
+
+    @inline(__always)
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ aStart: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            if a[aStart &+ i] != b[i] { return false }
+            i &+= 1
+        }
+        return true
+    }
+
+    static func equal(_ a: String, _ b: String) -> Bool {
+        if a.utf8.count != b.utf8.count { return false }
+        return withBytes(a) { x in withBytes(b) { y in same(x, 0, y) } }
+    }
+
+    static func hasPrefix(_ s: String, _ p: String) -> Bool {
+        if p.utf8.count > s.utf8.count { return false }
+        return withBytes(s) { x in withBytes(p) { y in same(x, 0, y) } }
+    }
+
+    static func hasSuffix(_ s: String, _ p: String) -> Bool {
+        let n = s.utf8.count, m = p.utf8.count
+        if m > n { return false }
+        return withBytes(s) { x in withBytes(p) { y in same(x, n - m, y) } }
+    }
+
+    static func contains(_ s: String, _ p: String) -> Bool {
+        let n = s.utf8.count, m = p.utf8.count
+        if m == 0 { return true }
+        if m > n { return false }
+        // Long needles: linear-time search (the naive scan below is quadratic in the worst case).
+        if m > 16 { return Search(Array(p.utf8)).first(in: Array(s.utf8)) != nil }
+        return withBytes(s) { x in
+            withBytes(p) { y in
+                let first = y[0]
+                var i = 0
+                while i <= n - m {
+                    if x[i] == first && same(x, i, y) { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import PortcullisModel
+
+/// The JSON types the `type` keyword names, as a bit set.
+struct JSONTypeSet: OptionSet, Sendable, Hashable {
+    let rawValue: UInt8
+    static let null = JSONTypeSet(rawValue: 1)
+    static let boolean = JSONTypeSet(rawValue: 2)
+    static let integer = JSONTypeSet(rawValue: 4)
+    static let number = JSONTypeSet(rawValue: 8)
+    static let string = JSONTypeSet(rawValue: 16)
+    static let array = JSONTypeSet(rawValue: 32)
+    static let object = JSONTypeSet(rawValue: 64)
+
+    static let names: [(String, JSONTypeSet)] = [
+        ("null", .null), ("boolean", .boolean), ("integer", .integer), ("number", .number),
+        ("string", .string), ("array", .array), ("object", .object),
+    ]
+
+    static func named(_ name: String) -> JSONTypeSet? {
+        names.first { $0.0 == name }?.1
+    }
+
+    var description: String {
+        JSONTypeSet.names.filter { contains($0.1) }.map(\.0).joined(separator: " or ")
+    }
+
+    /// True when `value` is one of these types (`integer` admits a number with no fraction).
+    func admits(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return contains(.null)
+        case .bool: return contains(.boolean)
+        case .number(let d):
+            return contains(.number) || (contains(.integer) && d.isFinite && d == d.rounded(.towardZero))
+        case .string: return contains(.string)
+        case .array: return contains(.array)
+        case .object: return contains(.object)
+        }
+    }
+}
+
+/// The `format` values this implementation asserts.
+enum SchemaFormat: String, Sendable {
+    case dateTime = "date-time"
+    case email
+    case uuid
+}
+
+/// One compiled (sub)schema. Subschemas are referred to by index into `CompiledSchema.nodes`,
+/// which is how `$ref` cycles are represented without reference cycles.
+struct SchemaNode: Sendable {
+    /// A boolean schema: `true` accepts everything, `false` nothing.
+    var constant: Bool?
+    var types: JSONTypeSet?
+    var properties: [String: Int] = [:]
+    var required: [String] = []
+    var additionalProperties: Int?
+    var items: Int?
+    var minItems: Int?
+    var maxItems: Int?
+    var enumValues: [JSONValue]?
+    var constValue: JSONValue?
+    var minimum: Double?
+    var maximum: Double?
+    var exclusiveMinimum: Double?
+    var exclusiveMaximum: Double?
+    var minLength: Int?
+    var maxLength: Int?
+    var pattern: (source: String, matcher: any PatternMatcher)?
+    var format: SchemaFormat?
+    var allOf: [Int] = []
+    var anyOf: [Int] = []
+    var oneOf: [Int] = []
+    var not: Int?
+    var ref: Int?
+}

@@ -1,0 +1,85 @@
+import JSONSchema
+import PortcullisModel
+
+/// Where a credential (bearer token or API key) is read from in a request.
+public enum TokenSource: Sendable, Hashable {
+    /// `Authorization: Bearer <token>` (scheme matched case-insensitively).
+    case authorizationBearer
+    /// A named header's whole value (e.g. `x-api-key`); surrounding spaces trimmed.
+    case header(String)
+    /// A cookie by name, from the `cookie` header(s).
+    case cookie(String)
+    /// A query parameter by name, percent-decoded.
+    case query(String)
+
+    /// The credential, or nil when the request does not carry one here. An empty value counts as
+    /// absent. Several occurrences (two headers, two parameters) yield the first.
+    public func extract(from request: AuthzRequest) -> String? {
+        guard let http = request.http else { return nil }
+        return extract(headers: http.headers, query: http.query)
+    }
+
+    /// The same over headers and a raw query string.
+    public func extract(headers: HTTPHeaders, query: Substring = "") -> String? {
+        let value: String?
+        switch self {
+        case .authorizationBearer:
+            value = headers.first("authorization").flatMap(Self.bearer)
+        case .header(let name):
+            value = headers.first(name.lowercased()).map { $0.trimmingSpaces() }
+        case .cookie(let name):
+            value = headers.values("cookie").lazy.compactMap { Self.cookie(name, in: $0) }.first
+        case .query(let name):
+            value = Self.queryParameter(name, in: query)
+        }
+        guard let value, !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The token of a `Bearer` credential, or nil for another scheme.
+    static func bearer(_ authorization: String) -> String? {
+        let trimmed = authorization.trimmingSpaces()
+        guard let space = trimmed.firstIndex(of: " ") else { return nil }
+        guard trimmed[..<space].lowercased() == "bearer" else { return nil }
+        return String(trimmed[space...]).trimmingSpaces()
+    }
+
+    /// A cookie's value from one `Cookie` header (`a=1; b=2`); surrounding double quotes removed.
+    static func cookie(_ name: String, in header: String) -> String? {
+        for pair in header.split(separator: ";") {
+            let p = pair.trimmingSpaces()
+            guard let eq = p.firstIndex(of: "="), p[..<eq] == name else { continue }
+            var v = Substring(p[p.index(after: eq)...])
+            if v.count >= 2, v.first == "\"", v.last == "\"" { v = v.dropFirst().dropLast() }
+            return String(v)
+        }
+        return nil
+    }
+
+    /// A query parameter's first value, percent-decoded (`+` is a space); nil when absent or malformed.
+    static func queryParameter(_ name: String, in query: Substring) -> String? {
+        for pair in query.split(separator: "&") {
+            let key: Substring
+            let raw: Substring
+            if let eq = pair.firstIndex(of: "=") {
+                key = pair[..<eq]
+                raw = pair[pair.index(after: eq)...]
+            } else {
+                key = pair
+                raw = ""
+            }
+            guard (try? FormURLEncoded.decode(key.utf8)) == name else { continue }
+            return try? FormURLEncoded.decode(raw.utf8)
+        }
+        return nil
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,6 +1,0 @@
-import Testing
-@testable import JSONSchema
-
-@Test func JSONSchemaModuleLinks() {
-    #expect(Bool(true))
-}

@@ -1,6 +1,0 @@
-import Testing
-@testable import PortcullisIdentity
-
-@Test func PortcullisIdentityModuleLinks() {
-    #expect(Bool(true))
-}
