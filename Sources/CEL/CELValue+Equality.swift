@@ -39,6 +39,8 @@ func celEquals(_ lhs: CELValue, _ rhs: CELValue) -> Bool {
     case (.ip(let a), .ip(let b)): return a == b || unmapped(a) == unmapped(b)
     case (.cidr(let a), .cidr(let b)): return a == b
     case (.error(let a), .error(let b)): return a == b
+    case (.optional(nil), .optional(nil)): return true
+    case (.optional(let a?), .optional(let b?)): return celEquals(a, b)
     default: return false
     }
 }

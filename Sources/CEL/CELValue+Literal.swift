@@ -37,6 +37,8 @@ extension CELValue: CustomStringConvertible {
         case .ip(let a): return "ip(\"\(a.description)\")"
         case .cidr(let n): return "cidr(\"\(n.description)\")"
         case .error(let e): return "error(\(CELValue.quote(e.message)))"
+        case .optional(let v?): return "optional.of(\(v.literal))"
+        case .optional(nil): return "optional.none()"
         }
     }
 

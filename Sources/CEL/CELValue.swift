@@ -19,6 +19,8 @@ public enum CELValue: Sendable {
     /// A network built by `cidr("...")`.
     case cidr(CIDR)
     case error(CELError)
+    /// An optional value (`optional.of(x)` holds x, `optional.none()` holds nil).
+    indirect case optional(CELValue?)
 }
 
 extension CELValue {
@@ -40,6 +42,7 @@ extension CELValue {
         case .ip: return CELTypeName(name: "net.IP")
         case .cidr: return CELTypeName(name: "net.CIDR")
         case .error: return CELTypeName(name: "error")
+        case .optional: return CELTypeName(name: "optional_type")
         }
     }
 

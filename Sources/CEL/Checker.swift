@@ -12,7 +12,7 @@ struct Checker {
         "bool": .bool, "int": .int, "uint": .uint, "double": .double, "string": .string, "bytes": .bytes,
         "list": .list, "map": .map, "null_type": .nullType, "type": .type,
         "google.protobuf.Timestamp": .timestamp, "google.protobuf.Duration": .duration,
-        "net.IP": CELTypeName(name: "net.IP"), "net.CIDR": CELTypeName(name: "net.CIDR"),
+        "optional_type": CELTypeName(name: "optional_type"), "net.IP": CELTypeName(name: "net.IP"), "net.CIDR": CELTypeName(name: "net.CIDR"),
     ]
 
     init(env: CELEnvironment, source: [UInt8]) {
@@ -77,19 +77,40 @@ struct Checker {
                 report("type \(ot) does not support field selection", e)
                 return test ? (.hasField(o, field), .bool) : (.select(o, field), .dyn)
             }
+        case .optSelect(let operand, let field):
+            let (o, _) = check(operand)
+            return (.optSelect(o, field), .dyn)
         case .list(let items):
             var rs: [ResolvedExpr] = []
             var et: CELType? = nil
+            var flags: [Bool] = []
             for item in items {
+                if case .call("@opt", nil, let inner) = item.kind, inner.count == 1 {
+                    let (r, _) = check(inner[0])
+                    rs.append(r)
+                    flags.append(true)
+                    et = .dyn
+                    continue
+                }
+                flags.append(false)
                 let (r, t) = check(item)
                 rs.append(r)
                 et = et.map { CELType.join($0, t) } ?? t
             }
+            if flags.contains(true) { return (.optionalList(rs, flags), .list(.dyn)) }
             return (.list(rs), .list(et ?? .dyn))
         case .map(let entries):
             var rs: [(ResolvedExpr, ResolvedExpr)] = []
             var kt: CELType? = nil, vt: CELType? = nil
-            for (k, v) in entries {
+            var flags: [Bool] = []
+            for (k0, v) in entries {
+                var k = k0
+                if case .call("@opt", nil, let inner) = k0.kind, inner.count == 1 {
+                    k = inner[0]
+                    flags.append(true)
+                } else {
+                    flags.append(false)
+                }
                 let (rk, tk) = check(k)
                 let (rv, tv) = check(v)
                 switch tk {
@@ -100,6 +121,7 @@ struct Checker {
                 kt = kt.map { CELType.join($0, tk) } ?? tk
                 vt = vt.map { CELType.join($0, tv) } ?? tv
             }
+            if flags.contains(true) { return (.optionalMap(rs, flags), .map(kt ?? .dyn, .dyn)) }
             return (.map(rs), .map(kt ?? .dyn, vt ?? .dyn))
         case .message(let name, _):
             report("protobuf message construction ('\(name){...}') is not supported", e)
@@ -107,7 +129,9 @@ struct Checker {
         case .comprehension(let macro, let range, let variable, let variable2, let body, let filter):
             let (rr, rt) = check(range)
             var vt: CELType = .dyn, v2t: CELType = .dyn
-            if macro == .bind {
+            if macro == .optMap || macro == .optFlatMap {
+                vt = .dyn
+            } else if macro == .bind {
                 vt = rt
             } else {
                 switch rt {
@@ -143,6 +167,8 @@ struct Checker {
                 result = .map(vt, bt)
             case .bind:
                 result = bt
+            case .optMap, .optFlatMap:
+                result = .dyn
             }
             return (.comprehension(macro, range: rr, local: level, local2: level2, body: rb, filter: rf), result)
         case .call(let name, let target, let args):
@@ -228,6 +254,10 @@ struct Checker {
             return (call, .dyn)
         case .toType:
             return (call, .type)
+        case .optionalOf, .optionalNone, .optionalOfNonZero, .value, .or, .orValue, .optIndex:
+            return (call, .dyn)
+        case .hasValue:
+            return (call, .bool)
         case .mathGreatest, .mathLeast:
             var types = ts
             if ts.count == 1, case .list(let el) = ts[0] { types = [el] }

@@ -13,6 +13,14 @@ extension Evaluator {
 
     static func apply1(_ f: Function, _ x: CELValue, _ c: inout EvalContext) -> CELValue {
         switch f {
+        case .optionalOf: return .optional(x)
+        case .optionalOfNonZero: return .optional(isZeroValue(x) ? nil : x)
+        case .hasValue:
+            guard case .optional(let o) = x else { return .noOverload("hasValue") }
+            return .bool(o != nil)
+        case .value:
+            guard case .optional(let o) = x else { return .noOverload("value") }
+            return o ?? .err("optional.none() dereference")
         case .neg: return negate(x)
         case .not:
             if case .bool(let b) = x { return .bool(!b) }
@@ -57,6 +65,13 @@ extension Evaluator {
             }
         case .in: return contains(y, x)
         case .index: return index(x, y)
+        case .optIndex: return optionalIndex(x, y)
+        case .or:
+            guard case .optional(let o) = x, case .optional = y else { return .noOverload("or") }
+            return o == nil ? y : x
+        case .orValue:
+            guard case .optional(let o) = x else { return .noOverload("orValue") }
+            return o ?? y
         case .startsWith:
             guard case .string(let s) = x, case .string(let p) = y else { return .noOverload("startsWith") }
             return .bool(StringBytes.hasPrefix(s, p))
@@ -77,6 +92,7 @@ extension Evaluator {
     }
 
     static func applyN(_ f: Function, _ args: [CELValue], _ c: inout EvalContext) -> CELValue {
+        if f == .optionalNone && args.isEmpty { return .optional(nil) }
         if args.count == 1 { return apply1(f, args[0], &c) }
         if args.count == 2 { return apply2(f, args[0], args[1], &c) }
         if f.isMath { return mathFunction(f, args) }

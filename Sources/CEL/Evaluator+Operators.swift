@@ -115,8 +115,47 @@ extension Evaluator {
         }
     }
 
+    /// `x[?i]`: optional.of(element) when present, optional.none() when absent; chains through optionals.
+    static func optionalIndex(_ x: CELValue, _ i: CELValue) -> CELValue {
+        switch x {
+        case .optional(nil): return x
+        case .optional(let v?): return optionalIndex(v, i)
+        case .list(let l):
+            let r = index(x, i)
+            if case .error = r {
+                if case .int(let k) = i, k < 0 || k >= Int64(l.count) { return .optional(nil) }
+                if case .uint = i { return .optional(nil) }
+                return r
+            }
+            return .optional(r)
+        case .map(let m):
+            return .optional(m[i])
+        default:
+            return .noOverload("_[?_]")
+        }
+    }
+
+    static func isZeroValue(_ v: CELValue) -> Bool {
+        switch v {
+        case .null: return true
+        case .bool(let b): return !b
+        case .int(let i): return i == 0
+        case .uint(let u): return u == 0
+        case .double(let d): return d == 0
+        case .string(let s): return s.isEmpty
+        case .bytes(let b): return b.isEmpty
+        case .list(let l): return l.isEmpty
+        case .map(let m): return m.count == 0
+        case .duration(let d): return d.seconds == 0 && d.nanos == 0
+        case .timestamp(let t): return t.seconds == 0 && t.nanos == 0
+        case .optional(let o): return o == nil
+        default: return false
+        }
+    }
+
     static func index(_ x: CELValue, _ i: CELValue) -> CELValue {
         switch x {
+        case .optional: return optionalIndex(x, i)
         case .list(let l):
             let idx: Int64
             switch i {
@@ -144,8 +183,20 @@ extension Evaluator {
         }
     }
 
+    /// `x.?field`, and field selection on an optional: optional.of(value) or optional.none().
+    static func optionalSelect(_ x: CELValue, _ field: String) -> CELValue {
+        switch x {
+        case .optional(nil): return x
+        case .optional(let v?): return optionalSelect(v, field)
+        case .map(let m): return .optional(m[string: field])
+        case .error: return x
+        default: return .err("type '\(x.typeName)' does not support field selection")
+        }
+    }
+
     static func select(_ x: CELValue, _ field: String) -> CELValue {
         switch x {
+        case .optional: return optionalSelect(x, field)
         case .map(let m): return m[string: field] ?? .err("no such key: \(field)")
         case .error: return x
         default: return .err("type '\(x.typeName)' does not support field selection")
@@ -154,6 +205,8 @@ extension Evaluator {
 
     static func has(_ x: CELValue, _ field: String) -> CELValue {
         switch x {
+        case .optional(nil): return .bool(false)
+        case .optional(let v?): return has(v, field)
         case .map(let m): return .bool(m[string: field] != nil)
         case .error: return x
         default: return .err("type '\(x.typeName)' does not support field presence tests")

@@ -1,7 +1,7 @@
 /// The parsed syntax tree. Offsets are UTF-8 byte offsets into the expression.
 struct Expr: Sendable {
     enum Macro: String, Sendable {
-        case all, exists, existsOne = "exists_one", map, filter, transformList, transformMap
+        case all, exists, existsOne = "exists_one", map, filter, transformList, transformMap, optMap, optFlatMap
         /// `cel.bind(variable, init, body)`: the range is the initial value.
         case bind
     }
@@ -12,6 +12,8 @@ struct Expr: Sendable {
         case ident(String, rooted: Bool)
         /// `operand.field`; `test` for the `has(operand.field)` macro.
         case select(Expr, String, test: Bool)
+        /// `operand.?field`: an optional selection.
+        case optSelect(Expr, String)
         /// A global call `f(args)` (target nil) or a receiver call `target.f(args)`.
         case call(String, target: Expr?, args: [Expr])
         case list([Expr])

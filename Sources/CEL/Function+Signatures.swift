@@ -101,7 +101,8 @@ extension Function {
             return [([.string], .bytes)]
         case .stringsQuote:
             return [([.string], .string)]
-        case .mathGreatest, .mathLeast:
+        case .mathGreatest, .mathLeast, .optionalOf, .optionalNone, .optionalOfNonZero, .hasValue, .value, .or, .orValue,
+             .optIndex:
             return nil
         case .mathCeil, .mathFloor, .mathRound, .mathTrunc:
             return [([.double], .double)]

@@ -17,6 +17,9 @@ enum Function: String, Sendable, CaseIterable {
     case containsIP, containsCIDR, cidrIP = "cidr.ip", masked, prefixLength
     // encoding
     case base64Encode = "base64.encode", base64Decode = "base64.decode", stringsQuote = "strings.quote"
+    // optional values
+    case optionalOf = "optional.of", optionalNone = "optional.none", optionalOfNonZero = "optional.ofNonZeroValue"
+    case hasValue, value, or, orValue, optIndex = "_[?_]"
     // math extension
     case mathGreatest = "math.greatest", mathLeast = "math.least", mathCeil = "math.ceil", mathFloor = "math.floor"
     case mathRound = "math.round", mathTrunc = "math.trunc", mathAbs = "math.abs", mathSign = "math.sign"
@@ -77,6 +80,10 @@ enum Function: String, Sendable, CaseIterable {
             case ("ip", 0): return .cidrIP
             case ("masked", 0): return .masked
             case ("prefixLength", 0): return .prefixLength
+            case ("hasValue", 0): return .hasValue
+            case ("value", 0): return .value
+            case ("or", 1): return .or
+            case ("orValue", 1): return .orValue
             default: return nil
             }
         }
@@ -116,6 +123,10 @@ enum Function: String, Sendable, CaseIterable {
         case ("base64.encode", 1): return .base64Encode
         case ("base64.decode", 1): return .base64Decode
         case ("strings.quote", 1): return .stringsQuote
+        case ("optional.of", 1): return .optionalOf
+        case ("optional.none", 0): return .optionalNone
+        case ("optional.ofNonZeroValue", 1): return .optionalOfNonZero
+        case ("_[?_]", 2): return .optIndex
         case ("math.greatest", 1...): return .mathGreatest
         case ("math.least", 1...): return .mathLeast
         case ("math.ceil", 1): return .mathCeil
@@ -138,5 +149,5 @@ enum Function: String, Sendable, CaseIterable {
     }
 
     /// Names that are namespaces of global functions (`base64.encode(...)`).
-    static let namespaces: Set<String> = ["base64", "ip", "strings", "math"]
+    static let namespaces: Set<String> = ["base64", "ip", "strings", "math", "optional"]
 }

@@ -214,6 +214,7 @@ struct Parser {
         while true {
             if cur.isPunct(".") {
                 _ = advance()
+                let optional = accept("?")
                 let name: String
                 var quoted = false
                 switch cur.kind {
@@ -224,7 +225,9 @@ struct Parser {
                     return Expr(.error, start: e.start, end: cur.end)
                 }
                 let nameTok = advance()
-                if cur.isPunct("("), !quoted {
+                if optional {
+                    e = checked(node(.optSelect(e, name), e.start, nameTok.end, [e], anchor: nameTok.start))
+                } else if cur.isPunct("("), !quoted {
                     _ = advance()
                     let (args, end) = parseList(closer: ")")
                     e = checked(makeCall(name, target: e, args: args, start: e.start, end: end, nameTok: nameTok))
@@ -233,10 +236,11 @@ struct Parser {
                 }
             } else if cur.isPunct("[") {
                 _ = advance()
+                let optional = accept("?")
                 let idx = parseExpr()
                 let close = cur
                 _ = expect("]")
-                e = checked(node(.call("_[_]", target: nil, args: [e, idx]), e.start, close.end, [e, idx], anchor: idx.start))
+                e = checked(node(.call(optional ? "_[?_]" : "_[_]", target: nil, args: [e, idx]), e.start, close.end, [e, idx], anchor: idx.start))
             } else if cur.isPunct("{"), let name = e.qualifiedName, isMessageName(e) {
                 _ = advance()
                 let (fields, end) = parseFields()
@@ -255,10 +259,17 @@ struct Parser {
     }
 
     /// Parses `expr, expr, ...` up to `closer` (already past the opener). Allows a trailing comma.
-    mutating func parseList(closer: String) -> ([Expr], Int) {
+    mutating func parseList(closer: String, optionalElements: Bool = false) -> ([Expr], Int) {
         var items: [Expr] = []
         while !cur.isPunct(closer) {
             if case .eof = cur.kind { break }
+            if optionalElements, cur.isPunct("?") {
+                let q = advance()
+                let e = parseExpr()
+                items.append(node(.call("@opt", target: nil, args: [e]), q.start, e.end, [e]))
+                if !accept(",") { break }
+                continue
+            }
             items.append(parseExpr())
             if !accept(",") { break }
         }
@@ -350,6 +361,8 @@ struct Parser {
             case "filter": .filter
             case "transformList": .transformList
             case "transformMap": .transformMap
+            case "optMap": .optMap
+            case "optFlatMap": .optFlatMap
             default: nil
             }
             // Two-variable forms: all/exists/existsOne(i, v, p), transformList/transformMap(i, v, [filter,] t).
@@ -360,7 +373,7 @@ struct Parser {
                             start, end, children, anchor: nameTok.start)
             }
             if let macro, macro != .transformList, macro != .transformMap {
-                let arity = macro == .map ? [2, 3] : [2]
+                let arity = macro == .map ? [2, 3] : [2]  // optMap/optFlatMap: (variable, body)
                 if arity.contains(args.count), case .ident(let v, false) = args[0].kind {
                     let body = args[args.count - 1]
                     let filter = args.count == 3 ? args[1] : nil
@@ -453,7 +466,7 @@ struct Parser {
             _ = advance()
             depth += 1
             defer { depth -= 1 }
-            let (items, end) = parseList(closer: "]")
+            let (items, end) = parseList(closer: "]", optionalElements: true)
             return checked(node(.list(items), t.start, end, items))
         case .punct("{"):
             _ = advance()
@@ -462,7 +475,14 @@ struct Parser {
             var entries: [(Expr, Expr)] = []
             while !cur.isPunct("}") {
                 if case .eof = cur.kind { break }
-                let k = parseExpr()
+                var k: Expr
+                if cur.isPunct("?") {
+                    let q = advance()
+                    let inner = parseExpr()
+                    k = node(.call("@opt", target: nil, args: [inner]), q.start, inner.end, [inner])
+                } else {
+                    k = parseExpr()
+                }
                 _ = expect(":")
                 let v = parseExpr()
                 entries.append((k, v))

@@ -25,6 +25,9 @@ struct Planner {
             if case .constant(let v) = n { return .constant(Evaluator.has(v, f)) }
             return .hasField(n, field: f)
         case .hasSlot(let s): return .hasSlot(s)
+        case .optSelect(let o, let f): return .optSelect(plan(o), field: f)
+        case .optionalList(let items, let flags): return .optionalList(items.map(plan), flags)
+        case .optionalMap(let entries, let flags): return .optionalMap(entries.map { (plan($0.0), plan($0.1)) }, flags)
         case .and(let a, let b):
             let (x, y) = (plan(a), plan(b))
             if case .constant(let u) = x, case .constant(let v) = y { return .constant(Evaluator.logicalAnd(u, v)) }

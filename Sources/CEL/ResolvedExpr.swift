@@ -4,6 +4,10 @@ indirect enum ResolvedExpr: Sendable {
     case slot(Int, name: String)
     case local(Int)
     case select(ResolvedExpr, String)
+    case optSelect(ResolvedExpr, String)
+    /// A list or map literal with `?` entries (optional elements or keys, flagged per position).
+    case optionalList([ResolvedExpr], [Bool])
+    case optionalMap([(ResolvedExpr, ResolvedExpr)], [Bool])
     case hasField(ResolvedExpr, String)
     /// `has(a.b)` where `a.b` is itself a declared variable: true when it is bound.
     case hasSlot(Int)

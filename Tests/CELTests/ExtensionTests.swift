@@ -109,3 +109,18 @@ struct SplitMix {
         #expect(try evaluate("'a--b'.split('-')") == .list(["a", "", "b"].map { .string($0) }))
     }
 }
+
+@Suite struct OptionalValueTests {
+    @Test func optionalSelectionAndDefaults() throws {
+        let claims: CELValue = .map(CELMap(["sub": .string("alice")]))
+        #expect(try evaluate("c.?role.orValue('guest')", ["c": claims]) == .string("guest"))
+        #expect(try evaluate("c.?sub.orValue('guest')", ["c": claims]) == .string("alice"))
+        #expect(try evaluate("c[?'sub'].hasValue() && !c[?'x'].hasValue()", ["c": claims]) == .bool(true))
+        #expect(try evaluate("optional.none().value()").isError)
+        #expect(try evaluate("optional.of(2).optMap(x, x * 10).value()") == .int(20))
+        #expect(try evaluate("[1, ?optional.none(), ?optional.of(3)]") == .list([.int(1), .int(3)]))
+        #expect(try evaluate("{?'a': optional.none(), 'b': 1}") == .map(CELMap(["b": .int(1)])))
+        #expect(try evaluate("optional.ofNonZeroValue('') == optional.none()") == .bool(true))
+        #expect(try evaluate("optional.of(1)").literal == "optional.of(1)")
+    }
+}
