@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-APT_PKGS := libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libssl-dev pkg-config nghttp2-client openssl tzdata
+APT_PKGS := libgrpc-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libssl-dev pkg-config nghttp2-client openssl tzdata libcurl4-openssl-dev
 VENV := .venv
 ENVOY_VENV := .venv-envoy
 PY := $(VENV)/bin/python

@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "portcullis",
             dependencies: [
-                "PortcullisModel", "CEL", "PortcullisPolicy", "PortcullisTransport", "PortcullisCodec",
+                "PortcullisModel", "CEL", "PortcullisPolicy", "PortcullisTransport", "PortcullisCodec", "PortcullisOps",
                 "PortcullisIdentity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -12,26 +12,36 @@ enum TimeZoneOffsets {
 
     /// `+05:30`, `-08:00`, `02:00`, `-00:00`: optional sign, 1-2 digit hours (0-23), 2-digit minutes.
     static func fixedOffset(_ s: String) -> Int? {
-        var b = Array(s.utf8)[...]
         var sign = 1
-        if let first = b.first, first == 0x2B || first == 0x2D {
-            sign = first == 0x2D ? -1 : 1
-            b = b.dropFirst()
-        }
-        let parts = b.split(separator: 0x3A, omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-            let h = number(parts[0]), let m = number(parts[1]), h <= 23, m <= 59
-        else { return nil }
-        return sign * (h * 3600 + m * 60)
-    }
-
-    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
-        var v = 0
-        for c in digits {
+        var hours = 0
+        var hourDigits = 0
+        var minutes = 0
+        var minuteDigits = 0
+        var sawColon = false
+        var first = true
+        for c in s.utf8 {
+            defer { first = false }
+            if first && (c == 0x2B || c == 0x2D) {
+                sign = c == 0x2D ? -1 : 1
+                continue
+            }
+            if c == 0x3A {
+                guard !sawColon else { return nil }
+                sawColon = true
+                continue
+            }
             guard c >= 0x30, c <= 0x39 else { return nil }
-            v = v * 10 + Int(c - 0x30)
+            if sawColon {
+                minutes = minutes * 10 + Int(c - 0x30)
+                minuteDigits += 1
+            } else {
+                hours = hours * 10 + Int(c - 0x30)
+                hourDigits += 1
+            }
+            guard hourDigits <= 2, minuteDigits <= 2 else { return nil }
         }
-        return v
+        guard sawColon, hourDigits >= 1, minuteDigits == 2, hours <= 23, minutes <= 59 else { return nil }
+        return sign * (hours * 3600 + minutes * 60)
     }
 
     /// IANA names are ASCII letters, digits and `/_-+`; no path tricks.

@@ -53,9 +53,10 @@ static inline void pc_err_clear(void) { ERR_clear_error(); }
 
 /* ---- digests and constant-time compare ---- */
 
+/* SHA256() is the one-shot, allocation-free digest (no provider fetch per call in OpenSSL 3.0). */
 static inline int pc_sha256(const uint8_t *data, size_t len, uint8_t out[32]) {
-    unsigned int outlen = 0;
-    return EVP_Digest(data, len, out, &outlen, EVP_sha256(), NULL) == 1 && outlen == 32 ? 1 : -1;
+    static const uint8_t empty = 0;
+    return SHA256(len > 0 ? data : &empty, len, out) != NULL ? 1 : -1;
 }
 
 /* HMAC with SHA-256/384/512 (bits = 256, 384, 512). Returns the MAC length or -1. */

@@ -35,10 +35,27 @@ public struct JSONSchema: Sendable {
     /// `JSONParseLimits` are shallower).
     public static let maxValidationDepth = 256
 
-    /// The most (sub)schema applications one validation may perform. A schema whose `anyOf`/`oneOf`
-    /// branches recurse can otherwise cost exponential time in the document's depth; past the budget
-    /// the document is refused (fail closed) with a violation saying so.
-    public static let workBudget = 200_000
+    /// The (sub)schema applications one validation may perform: this base plus `workPerValue` for
+    /// each value in the document. A schema whose `anyOf`/`oneOf` branches recurse can otherwise cost
+    /// exponential time in the document's depth; past the budget the document is refused (fail
+    /// closed) with a violation saying so.
+    public static let workBudget = 100_000
+    public static let workPerValue = 16
+
+    /// The number of values in a document (iterative: no recursion on input).
+    static func valueCount(_ value: JSONValue) -> Int {
+        var count = 0
+        var stack: [JSONValue] = [value]
+        while let v = stack.popLast() {
+            count += 1
+            switch v {
+            case .array(let items): stack.append(contentsOf: items)
+            case .object(let fields): stack.append(contentsOf: fields.values)
+            default: break
+            }
+        }
+        return count
+    }
 
     /// Compiles a schema document.
     public init(_ schema: JSONValue) throws(SchemaCompileError) {
@@ -70,7 +87,7 @@ public struct JSONSchema: Sendable {
 
     /// Every violation found (at most `maxViolations`), in document order where possible; empty when valid.
     public func validate(_ value: JSONValue, maxViolations: Int = 10) -> [SchemaViolation] {
-        var run = SchemaValidation(nodes: nodes, limit: max(1, maxViolations), budget: WorkBudget(JSONSchema.workBudget))
+        var run = SchemaValidation(nodes: nodes, limit: max(1, maxViolations), budget: WorkBudget(JSONSchema.workBudget + JSONSchema.workPerValue * JSONSchema.valueCount(value)))
         var path: [String] = []
         run.check(value, node: 0, path: &path, depth: 0)
         // An exhausted budget (possibly inside an anyOf/oneOf/not probe) always makes the document invalid.
@@ -93,12 +110,15 @@ struct SchemaValidation {
     let nodes: [SchemaNode]
     let limit: Int
     let budget: WorkBudget
+    /// False for the probes of anyOf/oneOf/not, which only need to know whether anything failed.
+    let recording: Bool
     var violations: [SchemaViolation] = []
 
-    init(nodes: [SchemaNode], limit: Int, budget: WorkBudget) {
+    init(nodes: [SchemaNode], limit: Int, budget: WorkBudget, recording: Bool = true) {
         self.nodes = nodes
         self.limit = limit
         self.budget = budget
+        self.recording = recording
     }
 
     static let budgetMessage = "validation exceeded its work budget"
@@ -107,13 +127,17 @@ struct SchemaValidation {
 
     mutating func report(_ path: [String], _ message: String) {
         guard !full else { return }
+        guard recording else {
+            violations.append(SchemaViolation(pointer: "", message: message))
+            return
+        }
         let pointer = path.isEmpty ? "" : "/" + path.map(SchemaPointer.escape).joined(separator: "/")
         violations.append(SchemaViolation(pointer: pointer, message: message))
     }
 
     /// Whether `value` matches `node`, without recording anything (for anyOf/oneOf/not).
     func matches(_ value: JSONValue, node: Int, path: [String], depth: Int) -> Bool {
-        var probe = SchemaValidation(nodes: nodes, limit: 1, budget: budget)
+        var probe = SchemaValidation(nodes: nodes, limit: 1, budget: budget, recording: false)
         var p = path
         probe.check(value, node: node, path: &p, depth: depth)
         return probe.violations.isEmpty

@@ -8,11 +8,18 @@ import PortcullisTransport
 /// Envoy's `failure_mode_allow` decides what happens then.
 final class ServeCheckHandler: GRPCHandler, @unchecked Sendable {
     // @unchecked: `codecs[i]` is used only by worker `i`'s thread; the rest is immutable.
-    private let authorizer: any Authorizer
+    private let decide: @Sendable (AuthzRequest, Int) -> Decision?
     private let codecs: [WorkerCodec]
 
     init(authorizer: any Authorizer, workers: Int) {
-        self.authorizer = authorizer
+        self.decide = { request, _ in authorizer.decide(request) }
+        self.codecs = (0..<max(1, workers)).map { _ in WorkerCodec() }
+    }
+
+    /// `decide(request, worker)` runs on worker `worker`'s thread; nil means no bundle is active yet,
+    /// answered UNAVAILABLE so that Envoy's failure mode decides.
+    init(workers: Int, decide: @escaping @Sendable (AuthzRequest, Int) -> Decision?) {
+        self.decide = decide
         self.codecs = (0..<max(1, workers)).map { _ in WorkerCodec() }
     }
 
@@ -29,7 +36,9 @@ final class ServeCheckHandler: GRPCHandler, @unchecked Sendable {
         case .success(let value): authzRequest = value
         case .failure(let error): return .status(GRPCStatus(.invalidArgument, error.description))
         }
-        let decision = authorizer.decide(authzRequest)
+        guard let decision = decide(authzRequest, worker) else {
+            return .status(GRPCStatus(.unavailable, "no policy bundle is active yet"))
+        }
         let response = codec.encoder.encode(decision)
         // An empty CheckResponse reads as status OK: never let a fault become an allow.
         guard !response.isEmpty else { return .status(GRPCStatus(.internal, "empty CheckResponse")) }

@@ -30,6 +30,33 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-request-bytes"), help: "Largest request accepted; larger ones get RESOURCE_EXHAUSTED.")
     var maxRequestBytes: Int = 4 << 20
 
+    @Option(name: .long, help: "Admin HTTP endpoint (/healthz, /readyz, /metrics, /bundle), host:port. Off when unset.")
+    var admin: String?
+
+    @Option(name: .customLong("decision-log"), help: "Decision log: 'stdout' or a file path to append JSON lines to. Off when unset.")
+    var decisionLog: String?
+
+    @Option(name: .customLong("decision-log-sample-rate"), help: "Fraction (0...1) of allowed decisions logged; denials are always logged.")
+    var decisionLogSampleRate: Double = 1
+
+    @Flag(name: .customLong("decision-log-include-input"), help: "Include the masked request (proto3 JSON CheckRequest) in each line, for replay with 'portcullis check'.")
+    var decisionLogIncludeInput = false
+
+    @Option(name: .customLong("mask-header"), help: "Another header to mask in decision logs (Authorization, Cookie and API-key headers always are). Repeatable.")
+    var maskHeader: [String] = []
+
+    @Option(name: .customLong("persist-dir"), help: "Directory where the last good bundle is kept, and served from when the source is unreachable at start.")
+    var persistDir: String?
+
+    @Option(name: .customLong("verification-key"), help: "PEM public key (RSA, EC or Ed25519) that bundles must be signed with (.signatures.json). Unsigned bundles are refused when set.")
+    var verificationKey: String?
+
+    @Option(name: .customLong("poll-interval"), help: "How often the bundle source is checked for a new revision, e.g. 2s, 30s, 5m.")
+    var pollInterval: String = "10s"
+
+    @Option(name: .customLong("max-bundle-age"), help: "Report not ready when no refresh has succeeded for this long, e.g. 10m. Off when unset.")
+    var maxBundleAge: String?
+
     @Option(name: .customLong("test-handler"), help: .private)
     var testHandler: ServeTestHandler.Kind?
 
@@ -46,11 +73,17 @@ struct ServeCommand: ParsableCommand {
         if maxRequestBytes < 1 || maxRequestBytes > Int(Int32.max) {
             throw ValidationError("--max-request-bytes must be 1...\(Int32.max)")
         }
+        if !(decisionLogSampleRate >= 0 && decisionLogSampleRate <= 1) {
+            throw ValidationError("--decision-log-sample-rate must be 0...1")
+        }
     }
 
     func run() throws {
         // Before anything starts a thread: the gRPC core's threads must not take these signals.
         TerminationSignals.block()
+        if testHandler == nil && testAuthorizer == nil {
+            return try runWithBundle()
+        }
         let handler = try makeHandler()
         let configuration = GRPCServerConfiguration(
             listen: listen.isEmpty ? ["127.0.0.1:9191"] : listen,
@@ -78,11 +111,8 @@ struct ServeCommand: ParsableCommand {
         if let testHandler {
             return ServeTestHandler(kind: testHandler, delayMilliseconds: testDelayMilliseconds)
         }
-        if let testAuthorizer {
-            return ServeCheckHandler(authorizer: ServeTestAuthorizer(kind: testAuthorizer), workers: threads)
-        }
-        guard let bundle else { throw ValidationError("--bundle is required") }
-        return ServeCheckHandler(authorizer: try loadBundle(bundle), workers: threads)
+        guard let testAuthorizer else { throw ValidationError("--bundle is required") }
+        return ServeCheckHandler(authorizer: ServeTestAuthorizer(kind: testAuthorizer), workers: threads)
     }
 }
 

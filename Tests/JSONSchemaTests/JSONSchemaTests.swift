@@ -120,6 +120,13 @@ func errors(_ s: JSONSchema, _ doc: String) throws -> [String] {
         #expect(s.isValid(.array([.array([])])))
     }
 
+    @Test func largeLegitimateDocumentsStayWithinTheBudget() throws {
+        let s = try schema(#"{"items":{"type":"object","required":["a"],"properties":{"a":{"anyOf":[{"type":"string"},{"minimum":0}]},"b":{},"c":{}}}}"#)
+        let item: JSONValue = .object(["a": .number(1), "b": .null, "c": .string("x")])
+        let doc: JSONValue = .array(Array(repeating: item, count: 30_000))
+        #expect(s.validate(doc) == [])
+    }
+
     @Test func maxViolationsBoundsOutput() throws {
         let s = try schema(#"{"items":{"type":"string"}}"#)
         #expect(s.validate(.array(Array(repeating: .number(1), count: 50)), maxViolations: 3).count == 3)

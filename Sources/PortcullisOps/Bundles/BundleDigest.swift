@@ -21,10 +21,27 @@ public struct BundleContent: Sendable {
             hashes[f.name] = h
             all += Array(f.name.utf8) + [0] + Array(h.utf8) + [10]
             if f.name == ".manifest" { manifestRevision = Self.manifestRevision(bytes) }
+            if f.name == "manifest.yaml" || f.name == "manifest.yml", manifestRevision == nil {
+                manifestRevision = Self.yamlManifestRevision(bytes)
+            }
         }
         let digest = Digest.sha256Hex(all) ?? ""
         let revision = manifestRevision ?? "sha256:" + String(digest.prefix(16))
         return BundleContent(fileHashes: hashes, digest: digest, revision: revision)
+    }
+
+    /// The top-level `revision:` of Portcullis' own manifest.yaml (a plain or quoted scalar).
+    static func yamlManifestRevision(_ bytes: [UInt8]) -> String? {
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true) {
+            guard line.hasPrefix("revision:") else { continue }
+            var value = line.dropFirst("revision:".count).trimmingCharacters(in: .whitespaces)
+            if let hash = value.range(of: " #") { value = String(value[..<hash.lowerBound]).trimmingCharacters(in: .whitespaces) }
+            if value.count >= 2, let q = value.first, q == "\"" || q == "'", value.last == q {
+                value = String(value.dropFirst().dropLast())
+            }
+            return value.isEmpty ? nil : value
+        }
+        return nil
     }
 
     static func manifestRevision(_ bytes: [UInt8]) -> String? {

@@ -177,3 +177,71 @@ extension FileManager {
         guard rename(from, to) == 0 else { throw ToolFailure(message: "rename \(from)") }
     }
 }
+
+@Suite struct BundleSwapUnderLoadTests {
+    /// 20 refreshes, every other one broken or tampered, while readers decide continuously:
+    /// no reader ever sees no bundle or a broken one, and each good revision is picked up.
+    @Test func brokenBundlesNeverDisturbReaders() async throws {
+        let scratch = try Scratch()
+        let dir = try scratch.sub("b")
+        let keys = try scratch.sub("keys")
+        try TestBundle.write(dir, text: "good 0")
+        let pem = try BundleSigner.sign(dir, kind: .ed25519, keyDir: keys)
+        let store = BundleStore<TestBundle>()
+        let manager = BundleManager(
+            source: DirectoryBundleSource(path: dir, debounce: .milliseconds(5)), store: store,
+            options: .init(verification: BundleVerification(verifier: try PEMSignatureVerifier(pem: pem))), loader: TestBundle.load)
+        #expect(await manager.start() != .unchanged)
+        let stop = Flag()
+        // Readers are threads: busy tasks would starve the cooperative pool the manager runs on.
+        let results = ResultBox()
+        let threads = (0..<2).map { _ in
+            Thread {
+                let reader = store.makeReader()
+                var checks = 0
+                var bad = 0
+                while !stop.isSet {
+                    if let a = reader.current(), a.bundle.text.hasPrefix("good") { checks += 1 } else { bad += 1 }
+                    usleep(50)  // leave the machine's cores to the manager
+                }
+                results.add(checks: checks, bad: bad)
+            }
+        }
+        threads.forEach { $0.start() }
+        var swaps = 0
+        for i in 1...20 {
+            if i % 2 == 0 {
+                try Scratch.write("good \(i)", to: dir + "/policy.txt")
+                try BundleSigner.sign(dir, kind: .ed25519, keyDir: keys)
+            } else if i % 4 == 1 {
+                try Scratch.write("BROKEN \(i)", to: dir + "/policy.txt")
+                try BundleSigner.sign(dir, kind: .ed25519, keyDir: keys)
+            } else {
+                try Scratch.write("tampered \(i)", to: dir + "/policy.txt")
+            }
+            if case .swapped = await manager.refresh() { swaps += 1 }
+            #expect(store.current?.bundle.text == "good \(i - i % 2)")
+        }
+        stop.set()
+        while results.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(results.checks > 0)
+        #expect(results.bad == 0)
+        #expect(swaps == 10)
+    }
+}
+
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var c = 0, b = 0, n = 0
+    func add(checks: Int, bad: Int) { lock.withLock { c += checks; b += bad; n += 1 } }
+    var count: Int { lock.withLock { n } }
+    var checks: Int { lock.withLock { c } }
+    var bad: Int { lock.withLock { b } }
+}

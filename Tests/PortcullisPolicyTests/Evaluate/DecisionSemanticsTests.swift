@@ -254,3 +254,38 @@ import Testing
         #expect(b.identityRequirements == ["admins": ["jwt"]])
     }
 }
+
+@Suite struct CombinationEdgeTests {
+    @Test func everyAllowingPolicyContributesItsResponse() throws {
+        let b = try Fixture.bundle("""
+            - name: a
+              response: {set_headers: {x-a: "'1'"}}
+              rules: [{action: allow}]
+            - name: b
+              response: {set_headers: {x-b: "'2'"}, remove_headers: [cookie]}
+              rules: [{action: allow}]
+            """)
+        let d = b.decide(Fixture.request())
+        #expect(d.allowed)
+        #expect(d.policy == "a")
+        #expect(d.headers.map(\.name) == ["x-a", "x-b"])
+        #expect(d.headersToRemove == ["cookie"])
+    }
+
+    @Test func checkWithoutHTTPPartFailsClosed() throws {
+        let b = try Fixture.bundle("""
+            name: p
+            rules:
+              - {name: web, action: allow, to: [{paths: ["*"]}]}
+              - {name: get, action: allow, when: ["request.method == 'GET'"]}
+              - {name: mesh, action: allow, from: [{namespaces: [tcp]}]}
+            """)
+        let tcp = AuthzRequest(source: PeerInfo(address: "10.0.0.1", principal: "spiffe://td/ns/other/sa/x"))
+        let d = b.decide(tcp)
+        #expect(!d.allowed)
+        #expect(d.errors.count == 1)  // request.method is not bound for a TCP check
+        let ok = AuthzRequest(source: PeerInfo(principal: "spiffe://td/ns/tcp/sa/x"))
+        #expect(b.decide(ok).allowed)
+        #expect(b.decide(ok).rules == ["mesh"])
+    }
+}

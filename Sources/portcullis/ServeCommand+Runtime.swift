@@ -1,0 +1,211 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PortcullisModel
+import PortcullisOps
+import PortcullisPolicy
+import PortcullisTransport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ServeCommand {
+    /// The options that `PORTCULLIS_*` environment variables can also set.
+    static let environmentOptions: [EnvironmentArguments.Option] = [
+        .init("bundle"), .init("listen", .repeated), .init("threads"), .init("shutdown-grace"),
+        .init("max-request-bytes"), .init("admin"), .init("decision-log"), .init("decision-log-sample-rate"),
+        .init("decision-log-include-input", .flag), .init("mask-header", .repeated), .init("persist-dir"),
+        .init("verification-key"), .init("poll-interval"), .init("max-bundle-age"),
+    ]
+
+    /// Serves a real bundle: loaded, verified and compiled off the hot path, hot-reloaded from its
+    /// source, with the admin endpoint, metrics and decision log when configured.
+    func runWithBundle() throws {
+        guard let bundle else { throw ValidationError("--bundle is required") }
+        let settings: Settings
+        do {
+            settings = try Settings(self)
+        } catch {
+            ServeLog.write("error: \(error.description)")
+            throw ExitCode(64)
+        }
+        let metrics = OpsMetrics()
+        let store = BundleStore<CompiledBundle>()
+        let source: any BundleSource
+        do {
+            source = try BundleSources.make(bundle, poll: PollSchedule(interval: settings.pollInterval))
+        } catch {
+            ServeLog.write("error: --bundle \(bundle): \(error)")
+            throw ExitCode(64)
+        }
+        let manager = BundleManager(
+            source: source, store: store,
+            options: .init(verification: settings.verification, persistence: settings.persistence),
+            metrics: metrics, logger: Logger(label: "portcullis.bundle")
+        ) { directory in
+            do {
+                let compiled = try BundleLoader.load(path: directory)
+                for warning in compiled.warnings { ServeLog.write(warning.description) }
+                ServeLog.write("bundle \(compiled.name) revision \(compiled.revision): \(compiled.policyCount) policies, \(compiled.ruleCount) rules")
+                return compiled
+            } catch {
+                throw ServeBundleError(description: "\(error)")
+            }
+        }
+        let first = blockingAwait { await manager.start() }
+        if case .failed(let stage, let message) = first, store.current == nil {
+            ServeLog.write("error: bundle \(bundle) not loaded (\(stage.rawValue)): \(message)")
+            // A directory or file that does not compile is an operator's error: refuse to start.
+            // A URL source may simply be down: serve, not ready, and keep polling.
+            if !(source.location.lowercased().hasPrefix("http://") || source.location.lowercased().hasPrefix("https://")) {
+                throw ExitCode(2)
+            }
+        }
+        let poller = manager.startPolling()
+
+        let logger = settings.decisionLog.map { config -> DecisionLogger in
+            let sink: any DecisionLogSink
+            switch config.destination {
+            case .stdout: sink = FileDescriptorSink.standardOutput()
+            case .file(let path):
+                do { sink = try FileDescriptorSink.appending(to: path) } catch {
+                    ServeLog.write("error: --decision-log \(path): \(error)")
+                    Glibc.exit(64)
+                }
+            }
+            return DecisionLogger(configuration: config, sink: sink, metrics: metrics)
+        }
+        let decider = LiveDecider(store: store, workers: threads, observer: CheckObserver(metrics: metrics, decisionLog: logger))
+        let handler = ServeCheckHandler(workers: threads) { request, worker in decider.decide(request, worker: worker) }
+
+        var adminServer: AdminServer?
+        if let address = settings.admin {
+            do {
+                let server = try AdminServer(address: address, metrics: metrics, store: store, maxBundleAge: settings.maxBundleAge)
+                _ = server.start()
+                try blockingAwait { try await server.waitUntilListening() }
+                ServeLog.write("admin listening on \(address)")
+                adminServer = server
+            } catch {
+                ServeLog.write("error: --admin \(address): \(error)")
+                throw ExitCode(1)
+            }
+        }
+
+        let configuration = GRPCServerConfiguration(
+            listen: listen.isEmpty ? ["127.0.0.1:9191"] : listen,
+            unaryMethods: [CheckService.method],
+            threads: threads,
+            maxRequestBytes: maxRequestBytes,
+            healthServices: CheckService.healthServices
+        )
+        let server: GRPCServer
+        do {
+            server = try GRPCServer(configuration: configuration, handler: handler)
+        } catch {
+            ServeLog.write("error: \(error)")
+            throw ExitCode(1)
+        }
+        for address in server.boundAddresses { ServeLog.write("listening on \(address)") }
+        // gRPC health follows readiness: SERVING only while a bundle is active and fresh enough.
+        server.setServing(store.readiness(maxAge: settings.maxBundleAge).isReady)
+        let readinessWatch = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                if Task.isCancelled { break }
+                let ready = store.readiness(maxAge: settings.maxBundleAge).isReady
+                if ready != server.isServing { server.setServing(ready) }
+            }
+        }
+
+        let signal = TerminationSignals.wait()
+        ServeLog.write("\(signal == SIGINT ? "SIGINT" : "SIGTERM") received: shutting down (grace \(shutdownGrace) s)")
+        readinessWatch.cancel()
+        poller.cancel()
+        let cancelled = server.shutdown(grace: .milliseconds(Int64(shutdownGrace * 1000)))
+        if let adminServer { blockingAwait { await adminServer.stop() } }
+        logger?.shutdown()
+        ServeLog.write(cancelled ? "stopped; calls still running after the grace period were cancelled" : "stopped")
+    }
+
+    /// The `serve` options that configure operations, parsed and checked once at start.
+    struct Settings: Sendable {
+        var admin: ListenAddress?
+        var decisionLog: DecisionLogger.Configuration?
+        var persistence: BundlePersistence?
+        var verification: BundleVerification?
+        var pollInterval: Duration
+        var maxBundleAge: TimeInterval?
+
+        init(_ command: ServeCommand) throws(ConfigurationError) {
+            admin = try command.admin.map { text throws(ConfigurationError) in try ListenAddress.parse(text, option: "--admin") }
+            pollInterval = try DurationText.parse(command.pollInterval, option: "--poll-interval")
+            maxBundleAge = try command.maxBundleAge.map { text throws(ConfigurationError) in
+                DurationText.seconds(try DurationText.parse(text, option: "--max-bundle-age"))
+            }
+            if let path = command.decisionLog {
+                decisionLog = DecisionLogger.Configuration(
+                    destination: path == "stdout" || path == "-" ? .stdout : .file(path),
+                    allowSampleRate: command.decisionLogSampleRate, includeInput: command.decisionLogIncludeInput,
+                    masking: Masking(headers: command.maskHeader.map { $0.lowercased() }))
+            }
+            if let dir = command.persistDir {
+                do { persistence = try BundlePersistence(directory: dir) } catch let e as ConfigurationError { throw e } catch {
+                    throw ConfigurationError("--persist-dir \(dir): \(error)")
+                }
+            }
+            if let keyPath = command.verificationKey {
+                guard let pem = try? String(contentsOfFile: keyPath, encoding: .utf8) else {
+                    throw ConfigurationError("--verification-key \(keyPath): cannot read the file")
+                }
+                do { verification = BundleVerification(verifier: try PEMSignatureVerifier(pem: pem)) } catch {
+                    throw ConfigurationError("--verification-key \(keyPath): \(error)")
+                }
+            }
+        }
+    }
+}
+
+/// A bundle that did not compile, with every diagnostic.
+struct ServeBundleError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Decides on worker threads against the active bundle, through each worker's own reader;
+/// the observer records metrics and the decision log and returns the decision id to Envoy.
+final class LiveDecider: @unchecked Sendable {
+    // @unchecked: `readers[i]` is used only by worker `i`'s thread; the rest is Sendable.
+    private let readers: [BundleStore<CompiledBundle>.Reader]
+    private let observer: CheckObserver
+
+    init(store: BundleStore<CompiledBundle>, workers: Int, observer: CheckObserver) {
+        readers = (0..<max(1, workers)).map { _ in store.makeReader() }
+        self.observer = observer
+    }
+
+    func decide(_ request: AuthzRequest, worker: Int) -> Decision? {
+        guard readers.indices.contains(worker), let active = readers[worker].current() else { return nil }
+        return observer.observe(request, bundleRevision: active.metadata.revision) { active.bundle.decide(request) }
+    }
+}
+
+/// Runs async work to completion from synchronous code (start-up and shutdown only).
+func blockingAwait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) rethrows -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    switch box.result! {
+    case .success(let value): return value
+    case .failure(let error): try { throw error }()
+    }
+    fatalError("unreachable")
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    // Written once by the task before the semaphore is signalled, read after the wait.
+    var result: Result<T, any Error>?
+}
