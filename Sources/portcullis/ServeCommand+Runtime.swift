@@ -92,21 +92,7 @@ extension ServeCommand {
             }
         }
 
-        let configuration = GRPCServerConfiguration(
-            listen: listen.isEmpty ? ["127.0.0.1:9191"] : listen,
-            unaryMethods: [CheckService.method],
-            threads: threads,
-            maxRequestBytes: maxRequestBytes,
-            healthServices: CheckService.healthServices
-        )
-        let server: GRPCServer
-        do {
-            server = try GRPCServer(configuration: configuration, handler: handler)
-        } catch {
-            ServeLog.write("error: \(error)")
-            throw ExitCode(1)
-        }
-        for address in server.boundAddresses { ServeLog.write("listening on \(address)") }
+        let server = try startServer(handler: handler)
         // gRPC health follows readiness: SERVING only while a bundle is active and fresh enough.
         server.setServing(store.readiness(maxAge: settings.maxBundleAge).isReady)
         let readinessWatch = Task.detached {
@@ -118,14 +104,12 @@ extension ServeCommand {
             }
         }
 
-        let signal = TerminationSignals.wait()
-        ServeLog.write("\(signal == SIGINT ? "SIGINT" : "SIGTERM") received: shutting down (grace \(shutdownGrace) s)")
-        readinessWatch.cancel()
-        poller.cancel()
-        let cancelled = server.shutdown(grace: .milliseconds(Int64(shutdownGrace * 1000)))
+        stopOnSignal(server) {
+            readinessWatch.cancel()
+            poller.cancel()
+        }
         if let adminServer { blockingAwait { await adminServer.stop() } }
         logger?.shutdown()
-        ServeLog.write(cancelled ? "stopped; calls still running after the grace period were cancelled" : "stopped")
     }
 
     /// The `serve` options that configure operations, parsed and checked once at start.

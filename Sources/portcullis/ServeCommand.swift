@@ -84,7 +84,12 @@ struct ServeCommand: ParsableCommand {
         if testHandler == nil && testAuthorizer == nil {
             return try runWithBundle()
         }
-        let handler = try makeHandler()
+        let server = try startServer(handler: try makeHandler())
+        stopOnSignal(server)
+    }
+
+    /// Starts the gRPC server on the configured addresses; a bind failure exits 1.
+    func startServer(handler: some GRPCHandler) throws -> GRPCServer {
         let configuration = GRPCServerConfiguration(
             listen: listen.isEmpty ? ["127.0.0.1:9191"] : listen,
             unaryMethods: [CheckService.method],
@@ -100,9 +105,14 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(1)
         }
         for address in server.boundAddresses { ServeLog.write("listening on \(address)") }
+        return server
+    }
 
+    /// Waits for SIGTERM or SIGINT, runs `beforeShutdown`, then shuts the server down within the grace period.
+    func stopOnSignal(_ server: GRPCServer, beforeShutdown: () -> Void = {}) {
         let signal = TerminationSignals.wait()
         ServeLog.write("\(signal == SIGINT ? "SIGINT" : "SIGTERM") received: shutting down (grace \(shutdownGrace) s)")
+        beforeShutdown()
         let cancelled = server.shutdown(grace: .milliseconds(Int64(shutdownGrace * 1000)))
         ServeLog.write(cancelled ? "stopped; calls still running after the grace period were cancelled" : "stopped")
     }
