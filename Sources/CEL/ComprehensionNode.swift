@@ -12,6 +12,17 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
         locate(run(act, &c))
     }
 
+    /// A predicate's or filter's result: a bool, or the value the comprehension returns at once.
+    private enum Truth { case value(Bool), stop(CELValue) }
+
+    private func truth(_ v: CELValue) -> Truth {
+        switch v {
+        case .bool(let b): return .value(b)
+        case .error: return .stop(v)
+        default: return .stop(.noOverload(macro.rawValue))
+        }
+    }
+
     func run<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
         guard c.enter() else { return c.failure }
         defer { c.leave() }
@@ -66,19 +77,17 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
             switch macro {
             case .bind, .optMap, .optFlatMap:
                 break
-            case .transformList, .transformMap:
+            case .transformList, .transformMap, .map:
                 if let filter {
-                    let f = filter.eval(act, &c)
-                    switch f {
-                    case .bool(false): continue
-                    case .bool(true): break
-                    case .error: return f
-                    default: return .noOverload(macro.rawValue)
+                    switch truth(filter.eval(act, &c)) {
+                    case .value(false): continue
+                    case .value(true): break
+                    case .stop(let v): return v
                     }
                 }
                 let v = body.eval(act, &c)
                 if v.isError { return v }
-                if macro == .transformList { out.append(v) } else { outMap.insert(c.locals[local], v) }
+                if macro == .transformMap { outMap.insert(c.locals[local], v) } else { out.append(v) }
             case .all, .exists:
                 let v = body.eval(act, &c)
                 switch v {
@@ -89,32 +98,15 @@ final class ComprehensionNode: ExecNode, @unchecked Sendable {
                 default: if firstError == nil { firstError = .noOverload(macro.rawValue) }
                 }
             case .existsOne:
-                let v = body.eval(act, &c)
-                switch v {
-                case .bool(let b): if b { count += 1 }
-                case .error: return v
-                default: return .noOverload(macro.rawValue)
+                switch truth(body.eval(act, &c)) {
+                case .value(let b): if b { count += 1 }
+                case .stop(let v): return v
                 }
             case .filter:
-                let v = body.eval(act, &c)
-                switch v {
-                case .bool(let b): if b { out.append(item) }
-                case .error: return v
-                default: return .noOverload(macro.rawValue)
+                switch truth(body.eval(act, &c)) {
+                case .value(let b): if b { out.append(item) }
+                case .stop(let v): return v
                 }
-            case .map:
-                if let filter {
-                    let f = filter.eval(act, &c)
-                    switch f {
-                    case .bool(false): continue
-                    case .bool(true): break
-                    case .error: return f
-                    default: return .noOverload(macro.rawValue)
-                    }
-                }
-                let v = body.eval(act, &c)
-                if v.isError { return v }
-                out.append(v)
             }
         }
         switch macro {

@@ -23,36 +23,22 @@ final class LocalNode: ExecNode, @unchecked Sendable {
     }
 }
 
-final class SelectNode: ExecNode, @unchecked Sendable {
+/// `x.f`, `x.?f` and `has(x.f)`: one node, the access kind chosen at plan time.
+final class FieldNode: ExecNode, @unchecked Sendable {
+    enum Kind { case select, optionalSelect, has }
+    let kind: Kind
     let operand: ExecNode
     let field: String
-    init(_ o: ExecNode, _ f: String) { operand = o; field = f }
+    init(_ k: Kind, _ o: ExecNode, _ f: String) { kind = k; operand = o; field = f }
     override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
         guard c.enter() else { return c.failure }
         defer { c.leave() }
-        return locate(Evaluator.select(operand.eval(act, &c), field))
-    }
-}
-
-final class OptSelectNode: ExecNode, @unchecked Sendable {
-    let operand: ExecNode
-    let field: String
-    init(_ o: ExecNode, _ f: String) { operand = o; field = f }
-    override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
-        guard c.enter() else { return c.failure }
-        defer { c.leave() }
-        return locate(Evaluator.optionalSelect(operand.eval(act, &c), field))
-    }
-}
-
-final class HasFieldNode: ExecNode, @unchecked Sendable {
-    let operand: ExecNode
-    let field: String
-    init(_ o: ExecNode, _ f: String) { operand = o; field = f }
-    override func eval<A: CELActivation>(_ act: A, _ c: inout EvalContext) -> CELValue {
-        guard c.enter() else { return c.failure }
-        defer { c.leave() }
-        return locate(Evaluator.has(operand.eval(act, &c), field))
+        let x = operand.eval(act, &c)
+        switch kind {
+        case .select: return locate(Evaluator.select(x, field))
+        case .optionalSelect: return locate(Evaluator.optionalSelect(x, field))
+        case .has: return locate(Evaluator.has(x, field))
+        }
     }
 }
 

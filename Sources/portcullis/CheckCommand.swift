@@ -23,13 +23,7 @@ struct CheckCommand: ParsableCommand {
     var explain = false
 
     func run() throws {
-        let compiled: CompiledBundle
-        do {
-            compiled = try BundleLoader.load(path: bundle)
-        } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(2)
-        }
+        let compiled = try BundleLoader.loadForCommand(path: bundle)
         let bytes: [UInt8]
         if input == "-" {
             bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())

@@ -15,13 +15,7 @@ struct TestCommand: ParsableCommand {
     var verbose = false
 
     func run() throws {
-        let compiled: CompiledBundle
-        do {
-            compiled = try BundleLoader.load(path: bundle)
-        } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(2)
-        }
+        let compiled = try BundleLoader.loadForCommand(path: bundle)
         let results = compiled.runTests()
         var failed = 0
         for r in results {
