@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "PortcullisPolicy", targets: ["PortcullisPolicy"]),
         .library(name: "LinearRegex", targets: ["LinearRegex"]),
         .library(name: "PortcullisModel", targets: ["PortcullisModel"]),
+        .library(name: "PortcullisCodec", targets: ["PortcullisCodec"]),
         .library(name: "PortcullisIdentity", targets: ["PortcullisIdentity", "JSONSchema"]),
     ],
     dependencies: [

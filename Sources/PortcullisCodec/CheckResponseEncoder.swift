@@ -13,8 +13,11 @@ import PortcullisModel
 /// field Envoy up to 1.36 reads (unset meaning overwrite) and the one newer Envoys prefer when it
 /// is set, is set to match where it has an equivalent: `false` for OVERWRITE_IF_EXISTS_OR_ADD (the
 /// default: a client-sent copy is overwritten, never appended to), `true` for
-/// APPEND_IF_EXISTS_OR_ADD. For ADD_IF_ABSENT and OVERWRITE_IF_EXISTS it is left unset, so newer
-/// Envoys honour the action and older ones overwrite.
+/// APPEND_IF_EXISTS_OR_ADD. For ADD_IF_ABSENT and OVERWRITE_IF_EXISTS it is deliberately left
+/// unset: `append` has no value meaning either, and an Envoy that finds `append` set maps it to
+/// APPEND_IF_EXISTS_OR_ADD or OVERWRITE_IF_EXISTS_OR_ADD and ignores the action. With it unset,
+/// Envoys that read `append_action` do what the action says; Envoy 1.40 (checked end to end in
+/// Tests/integration/test_envoy_codec.py) still overwrites-or-adds, never appending a duplicate.
 ///
 /// Reusable: the C structs are built in an arena reset after each call. One encoder per thread.
 public struct CheckResponseEncoder {

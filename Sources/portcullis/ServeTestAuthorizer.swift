@@ -9,7 +9,9 @@ struct ServeTestAuthorizer: Authorizer {
         case allow
         /// Denies with 403 and no body.
         case deny
-        /// Allows with every response field set; the path comes back in `x-test-path`.
+        /// Allows with every response field set; the path comes back in `x-test-path`, and one
+        /// header for each append action (`x-test-append`, `x-test-once`/`x-test-new` ADD_IF_ABSENT,
+        /// `x-test-if-exists`/`x-test-if-exists-absent` OVERWRITE_IF_EXISTS).
         case fields
     }
 
@@ -27,6 +29,10 @@ struct ServeTestAuthorizer: Authorizer {
                 headers: [
                     HeaderMutation(name: "x-test-path", value: request.http?.path ?? ""),
                     HeaderMutation(name: "x-test-append", value: "a", action: .appendIfExistsOrAdd),
+                    HeaderMutation(name: "x-test-once", value: "added", action: .addIfAbsent),
+                    HeaderMutation(name: "x-test-new", value: "added", action: .addIfAbsent),
+                    HeaderMutation(name: "x-test-if-exists", value: "over", action: .overwriteIfExists),
+                    HeaderMutation(name: "x-test-if-exists-absent", value: "over", action: .overwriteIfExists),
                 ],
                 headersToRemove: ["x-remove-me"],
                 responseHeadersToAdd: [HeaderMutation(name: "x-response", value: "r")],

@@ -50,3 +50,5 @@ def headers_of(options):
 
 OVERWRITE = base_pb2.HeaderValueOption.OVERWRITE_IF_EXISTS_OR_ADD
 APPEND = base_pb2.HeaderValueOption.APPEND_IF_EXISTS_OR_ADD
+ADD_IF_ABSENT = base_pb2.HeaderValueOption.ADD_IF_ABSENT
+OVERWRITE_IF_EXISTS = base_pb2.HeaderValueOption.OVERWRITE_IF_EXISTS

@@ -3,9 +3,11 @@
 PORTCULLIS_BIN names the binary under test (`make test-integration` sets it to the
 release build); ENVOY_BIN names an Envoy binary for the end-to-end tests.
 
-Leak check: build with `swift build --product portcullis --sanitize=address --build-path .build-asan`
-and run these tests with PORTCULLIS_BIN=.build-asan/debug/portcullis ASAN_OPTIONS=detect_leaks=1:
-LeakSanitizer makes a leaking server exit non-zero, which the shutdown tests (exit 0) catch.
+Leak check: `make leak-check` (scripts/leak_check.py, part of `make test`) runs the release
+binary under valgrind. By hand, with LeakSanitizer: build with `swift build --product portcullis
+--sanitize=address --build-path .build-asan` and run these tests with
+PORTCULLIS_BIN=.build-asan/debug/portcullis ASAN_OPTIONS=detect_leaks=1: a leaking server then
+exits non-zero, which the shutdown tests (exit 0) catch.
 """
 import os
 import re

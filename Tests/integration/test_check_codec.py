@@ -2,7 +2,7 @@
 import grpc
 import pytest
 
-from checks import APPEND, OVERWRITE, check_request, headers_of, stub
+from checks import ADD_IF_ABSENT, APPEND, OVERWRITE, OVERWRITE_IF_EXISTS, check_request, headers_of, stub
 
 
 def test_allow(start_server):
@@ -28,6 +28,9 @@ def test_every_allow_field_reaches_envoy(start_server):
     headers = headers_of(ok.headers)
     assert headers["x-test-path"] == ("/items?x=1", OVERWRITE, False)
     assert headers["x-test-append"] == ("a", APPEND, True)
+    # No legacy `append` for the actions it cannot express: Envoy reads `append` first when it is set.
+    assert headers["x-test-once"] == ("added", ADD_IF_ABSENT, None)
+    assert headers["x-test-if-exists"] == ("over", OVERWRITE_IF_EXISTS, None)
     assert list(ok.headers_to_remove) == ["x-remove-me"]
     assert headers_of(ok.response_headers_to_add)["x-response"] == ("r", OVERWRITE, False)
     assert [(q.key, q.value) for q in ok.query_parameters_to_set] == [("q", "1")]

@@ -41,7 +41,8 @@ def test_allow_applies_every_mutation(start_server, envoy_for):
     envoy = envoy_for(start_server(["--test-authorizer", "fields"]))
     status, response_headers, body = envoy.request(
         "/items?drop=yes&keep=1",
-        headers=[("x-test-path", "spoofed"), ("x-test-append", "client"), ("x-remove-me", "secret")])
+        headers=[("x-test-path", "spoofed"), ("x-test-append", "client"), ("x-remove-me", "secret"),
+                 ("x-test-once", "client"), ("x-test-if-exists", "client")])
     assert status == 200
     seen, headers = upstream_saw(body)
     # Overwritten, not appended: the client's copy is gone.
@@ -49,6 +50,13 @@ def test_allow_applies_every_mutation(start_server, envoy_for):
     # An explicit append action appends.
     assert sorted(values(headers, "x-test-append")) == ["a", "client"] or values(headers, "x-test-append") == ["client,a"]
     assert values(headers, "x-remove-me") == []
+    # ADD_IF_ABSENT and OVERWRITE_IF_EXISTS carry no legacy `append` (Envoy reads `append` first
+    # when it is set and would drop the action). Envoy 1.40's ext_authz client still applies an
+    # unset `append` as overwrite-or-add, so here both overwrite: never a client copy beside ours.
+    assert values(headers, "x-test-once") == ["added"]
+    assert values(headers, "x-test-new") == ["added"]
+    assert values(headers, "x-test-if-exists") == ["over"]
+    assert values(headers, "x-test-if-exists-absent") == ["over"]
     assert values(response_headers, "x-response") == ["r"]
     assert "drop=" not in seen["path"] and "keep=1" in seen["path"] and "q=1" in seen["path"]
 
