@@ -45,12 +45,15 @@ let package = Package(
         ),
         .target(name: "PortcullisTransport", dependencies: ["CGRPC"]),
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL"),
-        .target(name: "PortcullisIdentity", dependencies: ["COpenSSL", "PortcullisModel", "JSONSchema"]),
+        .target(name: "PortcullisIdentity", dependencies: ["COpenSSL", "PortcullisModel", "JSONSchema", "PortcullisHTTP"]),
+        // HTTP(S) GETs over libcurl, loaded with dlopen on first use (no link-time libcurl).
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "PortcullisHTTP", dependencies: ["CCurl"]),
         .target(name: "JSONSchema", dependencies: ["LinearRegex", "PortcullisModel"]),
         .target(
             name: "PortcullisOps",
             dependencies: [
-                "PortcullisModel", "PortcullisIdentity", "COpenSSL",
+                "PortcullisModel", "PortcullisIdentity", "COpenSSL", "PortcullisHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport", "CGRPC"]),
         .testTarget(name: "PortcullisIdentityTests", dependencies: ["PortcullisIdentity", "PortcullisModel", "JSONSchema"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "PortcullisModel"]),
+        .testTarget(name: "PortcullisHTTPTests", dependencies: ["PortcullisHTTP"]),
         .testTarget(name: "PortcullisOpsTests", dependencies: ["PortcullisOps", "PortcullisModel"]),
     ]
 )

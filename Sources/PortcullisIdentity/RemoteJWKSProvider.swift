@@ -7,7 +7,7 @@ import Synchronization
 /// `kid` triggers an early refresh, at most once per `minimumRefreshInterval` (so a flood of bogus
 /// kids cannot hammer the IdP). A failed or invalid fetch keeps the previous keys and is retried
 /// after `retryInterval`. Fetching goes through an injectable `Fetcher`; the default uses
-/// Foundation's URLSession (`URLSessionJWKSFetcher`).
+/// libcurl (`HTTPJWKSFetcher`).
 public final class RemoteJWKSProvider: JWKSProvider {
     /// Fetches the document at a URL; throws on any transport or HTTP failure.
     public typealias Fetcher = @Sendable (_ url: String) async throws -> [UInt8]

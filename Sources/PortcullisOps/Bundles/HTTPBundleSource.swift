@@ -1,8 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-import Synchronization
-#if canImport(FoundationNetworking)
-import FoundationNetworking
 #endif
+import PortcullisHTTP
+import Synchronization
 
 /// A `.tar.gz` bundle served over `http://` or `https://` by any static HTTP server.
 ///
@@ -69,19 +71,19 @@ public final class HTTPBundleSource: BundleSource {
     }
 
     public func fetch() async throws -> BundleFetchResult {
-        var request = URLRequest(url: url)
-        request.httpMethod = "GET"
-        request.cachePolicy = .reloadIgnoringLocalCacheData
-        for (k, v) in limits.headers { request.setValue(v, forHTTPHeaderField: k) }
+        var headers = limits.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
         let sentETag = etag.withLock { $0 }
-        if let sentETag { request.setValue(sentETag, forHTTPHeaderField: "If-None-Match") }
-        let response = try await HTTPDownload.get(request, maxBytes: limits.maxBytes, timeout: limits.timeout)
+        if let sentETag { headers.append((name: "If-None-Match", value: sentETag)) }
+        headers.append((name: "Cache-Control", value: "no-cache"))
+        let response = try await HTTPGet(
+            url: url.absoluteString, headers: headers, timeout: limits.timeout, maxBytes: limits.maxBytes
+        ).perform()
         if response.status == 304, sentETag != nil { return .unchanged }
         guard response.status == 200 else { throw StatusError(status: response.status) }
         let work = try TempDir.make()
         do {
             let archive = work + "/bundle.tar.gz"
-            guard FileManager.default.createFile(atPath: archive, contents: response.body) else {
+            guard FileManager.default.createFile(atPath: archive, contents: Data(response.body)) else {
                 throw TarArchive.Failure(description: "cannot write the downloaded bundle")
             }
             let dir = work + "/bundle"
