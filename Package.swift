@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CEL", dependencies: ["LinearRegex", "CELSupport"]),
         .target(
             name: "PortcullisPolicy",
-            dependencies: ["CEL", "PortcullisModel", "LinearRegex", "CELSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CEL", "PortcullisModel", "LinearRegex", "CELSupport", "JSONSchema", .product(name: "Yams", package: "Yams")]
         ),
         .systemLibrary(name: "CGRPC", path: "Sources/CGRPC"),
         .target(

@@ -71,7 +71,8 @@ _base_ids = iter(range(4000 + (os.getpid() % 1000) * 10, 10**6))
 
 
 class Envoy:
-    def __init__(self, upstream_port, authz_port, tmp_path, status_on_error=503):
+    def __init__(self, upstream_port, authz_port, tmp_path, status_on_error=503, ext_authz=None):
+        """`ext_authz`: extra fields of the ext_authz filter config (e.g. `with_request_body`)."""
         self.port = free_port()
         self.admin_port = free_port()
         config = {
@@ -97,6 +98,7 @@ class Envoy:
                                     "failure_mode_allow": False,
                                     "status_on_error": {"code": status_on_error},
                                     "grpc_service": {"envoy_grpc": {"cluster_name": "portcullis"}, "timeout": "2s"},
+                                    **(ext_authz or {}),
                                 }},
                                 {"name": "envoy.filters.http.router", "typed_config": {
                                     "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}},

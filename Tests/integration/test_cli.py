@@ -61,7 +61,7 @@ def test_check_allows_and_explains():
     assert decision["policy"] == "orders-api"
     r = run("check", "--bundle", str(ROOT / "policies"), "--input", str(EXAMPLE_REQUEST), "--explain")
     assert r.returncode == 0
-    assert "orders-api/frontend-reads-and-writes" in r.stdout + r.stderr
+    assert "orders-api/create-order" in r.stdout + r.stderr
 
 
 def test_check_denies_with_exit_1_and_refuses_bad_input(tmp_path):

@@ -54,7 +54,8 @@ struct BundleCompiler {
 
         // Policies: unique names, compiled in file order.
         let table = VariableTable()
-        let compiler = PolicyCompiler(sink: sink, files: sources, table: table)
+        let bodySchemas = BodySchemaCatalog(files: files, sink: sink)
+        let compiler = PolicyCompiler(sink: sink, files: sources, table: table, bodySchemas: bodySchemas)
         var policies: [CompiledPolicy] = []
         var rules: [CompiledRule] = []
         var seen: [String: SourceLocation] = [:]
@@ -70,6 +71,7 @@ struct BundleCompiler {
             policies.append(policy)
             rules += policyRules
         }
+        bodySchemas.compileUnreferenced()
         if policies.isEmpty, sawManifest, !sink.hasErrors { sink.warning("the bundle has no policies: every request gets the bundle default", at: SourceLocation(file: "manifest.yaml", line: 1, column: 1)) }
 
         let data = buildData(dataEntries)

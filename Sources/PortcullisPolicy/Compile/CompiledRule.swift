@@ -71,8 +71,10 @@ final class CompiledRule: Sendable {
     let allow: AllowResponse
     let deny: DenyResponse
     let location: SourceLocation
+    /// `body_schema`: the body must parse and validate for the rule to match.
+    let bodySchema: BodySchema?
 
-    init(name: String, policy: Int, action: RuleAction, dryRun: Bool, from: [FieldGroup], to: [FieldGroup], when: [CompiledExpression], allow: AllowResponse, deny: DenyResponse, location: SourceLocation) {
+    init(name: String, policy: Int, action: RuleAction, dryRun: Bool, from: [FieldGroup], to: [FieldGroup], when: [CompiledExpression], allow: AllowResponse, deny: DenyResponse, location: SourceLocation, bodySchema: BodySchema? = nil) {
         self.name = name
         self.policy = policy
         self.action = action
@@ -83,6 +85,7 @@ final class CompiledRule: Sendable {
         self.allow = allow
         self.deny = deny
         self.location = location
+        self.bodySchema = bodySchema
     }
 }
 

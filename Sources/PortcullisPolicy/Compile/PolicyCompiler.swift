@@ -6,6 +6,8 @@ struct PolicyCompiler {
     let sink: DiagnosticSink
     let files: [String: SourceFile]
     let table: VariableTable
+    /// Compiles the schemas rules name in `body_schema`.
+    var bodySchemas: BodySchemaCatalog?
 
     enum ExpressionKind {
         case condition
@@ -61,7 +63,8 @@ struct PolicyCompiler {
             when: spec.when.compactMap { expression($0, kind: .condition) },
             allow: spec.response.map { allowResponse($0).merged(over: allow) } ?? allow,
             deny: spec.deny.map { denyResponse($0).merged(over: deny) } ?? deny,
-            location: spec.location)
+            location: spec.location,
+            bodySchema: spec.bodySchema.flatMap { bodySchemas?.schema($0) })
     }
 
     // MARK: Fields

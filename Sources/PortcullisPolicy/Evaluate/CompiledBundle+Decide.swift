@@ -151,6 +151,7 @@ extension CompiledBundle {
                 return .error("when[\(i)]: \(condition.source): the condition did not give a bool")
             }
         }
+        if let schema = rule.bodySchema { return activation.checkBody(schema, rule: rule) }
         return .matched
     }
 

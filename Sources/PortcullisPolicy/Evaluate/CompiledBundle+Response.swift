@@ -88,6 +88,8 @@ extension CompiledBundle {
                 decision.body = "access denied\n"
                 errors.append("\(activation.policyName)/\(activation.ruleName): deny.body: \(message)")
             }
+        } else {
+            explainBodyRefusal(verdict, activation: activation, into: &decision)
         }
         return decision
     }

@@ -14,6 +14,8 @@ final class RequestActivation: CELActivation {
     var ruleName: String = ""
     /// The identity layer's outputs; an empty map when it supplied none.
     var identity: CELValue?
+    /// The request body, parsed when a rule first reads it (see Body/).
+    var body = RequestBodyState()
 
     init(facts: RequestFacts, table: VariableTable, data: CELValue) {
         self.facts = facts
@@ -26,6 +28,7 @@ final class RequestActivation: CELActivation {
         switch variable {
         case .policyName: return .string(policyName)
         case .ruleName: return .string(ruleName)
+        case .requestBodyError: return .string(bodyErrorText)
         case .data: return data
         default: break
         }
@@ -77,9 +80,9 @@ final class RequestActivation: CELActivation {
         case .requestID: return http.map { .string($0.id) }
         case .requestSize: return http.map { .int($0.size) }
         case .requestProtocol: return http.map { .string($0.protocol) }
-        case .requestBody:
-            guard let http else { return nil }
-            return .string(http.body.isEmpty && !http.rawBody.isEmpty ? String(decoding: http.rawBody, as: UTF8.self) : http.body)
+        case .requestBody: return http.map { _ in bodyVariable() }
+        case .requestRawBody: return rawBodyVariable()
+        case .requestBodyError: return nil
         case .requestFragment: return http.map { .string($0.fragment) }
         case .sourceAddress: return .string(request.source.address)
         case .sourcePort: return .int(Int64(request.source.port))

@@ -4,6 +4,7 @@ import CEL
 enum Variable: Int, CaseIterable, Sendable {
     case requestMethod, requestPath, requestURLPath, requestQuery, requestQueryParams, requestHost, requestScheme
     case requestHeaders, requestTime, requestID, requestSize, requestProtocol, requestBody, requestFragment
+    case requestRawBody, requestBodyError
     case sourceAddress, sourcePort, sourcePrincipal, sourceNamespace, sourceServiceAccount, sourceTrustDomain
     case destinationAddress, destinationPort, destinationPrincipal, destinationNamespace
     case destinationServiceAccount, destinationTrustDomain
@@ -30,6 +31,8 @@ enum Variable: Int, CaseIterable, Sendable {
         case .requestProtocol: return "request.protocol"
         case .requestBody: return "request.body"
         case .requestFragment: return "request.fragment"
+        case .requestRawBody: return "request.raw_body"
+        case .requestBodyError: return "request.body_error"
         case .sourceAddress: return "source.address"
         case .sourcePort: return "source.port"
         case .sourcePrincipal: return "source.principal"
@@ -61,6 +64,7 @@ enum Variable: Int, CaseIterable, Sendable {
         switch self {
         case .requestHeaders, .requestQueryParams, .contextExtensions: return .map(.string, .string)
         case .requestTime: return .timestamp
+        case .requestBody: return .dyn
         case .requestSize, .sourcePort, .destinationPort: return .int
         case .metadata, .data, .identity: return .dyn
         case .sourceMap, .destinationMap: return .map(.string, .dyn)

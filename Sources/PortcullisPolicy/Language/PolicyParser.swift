@@ -7,7 +7,7 @@ struct PolicyParser {
     static let policyFields = [
         "name", "description", "selector", "default", "dry_run", "response", "deny", "identity", "rules",
     ]
-    static let ruleFields = ["name", "action", "dry_run", "from", "to", "when", "response", "deny"]
+    static let ruleFields = ["name", "action", "dry_run", "from", "to", "when", "response", "deny", "body_schema"]
     static let selectorFields = [
         "principals", "namespaces", "service_accounts", "hosts", "paths", "context_extensions",
     ]
@@ -19,7 +19,7 @@ struct PolicyParser {
         "notIpBlocks": "not_ip_blocks", "notHosts": "not_hosts", "notPorts": "not_ports",
         "notMethods": "not_methods", "notPaths": "not_paths", "contextExtensions": "context_extensions",
         "setHeaders": "set_headers", "removeHeaders": "remove_headers", "responseHeaders": "response_headers",
-        "setQueryParams": "set_query_params", "removeQueryParams": "remove_query_params",
+        "setQueryParams": "set_query_params", "removeQueryParams": "remove_query_params", "bodySchema": "body_schema",
     ]
 
     func policies(in document: Node) -> [PolicySpec] {
@@ -113,6 +113,7 @@ struct PolicyParser {
         }
         if let r = fields["response"] { spec.response = ResponseParser(reader: reader).allow(r.value) }
         if let r = fields["deny"] { spec.deny = ResponseParser(reader: reader).deny(r.value) }
+        if let b = fields["body_schema"] { spec.bodySchema = reader.nonEmptyString(b.value, what: "body_schema") }
         return spec
     }
 

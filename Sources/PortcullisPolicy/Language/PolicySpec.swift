@@ -34,6 +34,8 @@ struct RuleSpec {
     var when: [Located<String>] = []
     var response: AllowResponseSpec?
     var deny: DenyResponseSpec?
+    /// `body_schema: schemas/order.json`: the rule matches only when the body validates.
+    var bodySchema: Located<String>?
     var location: SourceLocation
 }
 

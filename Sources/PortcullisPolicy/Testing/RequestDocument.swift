@@ -59,9 +59,17 @@ public enum RequestDocument {
                 }
             }
         }
-        if let body = try string(fields, "body") {
-            http.body = body
-            http.size = Int64(body.utf8.count)
+        if let body = fields["body"] {
+            // A string is the body as it is; an object or list is sent as JSON (content-type application/json
+            // unless the headers say otherwise).
+            switch body {
+            case .string(let text): http.body = text
+            case .object, .array:
+                http.body = body.serialized()
+                if http.headers.first("content-type") == nil { http.headers.add("content-type", "application/json") }
+            default: throw Failure(message: "body must be a string, an object or a list")
+            }
+            http.size = Int64(http.body.utf8.count)
         }
         if let size = fields["size"] {
             guard case .number(let n) = size, let i = Int64(exactly: n) else { throw Failure(message: "size must be an integer") }
