@@ -30,6 +30,7 @@ final class AdminHTTPServer: Sendable {
     private let active = Atomic<Int>(0)
 
     private struct State {
+        var started = false
         var fd: Int32 = -1
         var port: UInt16?
         var failure: String?
@@ -45,8 +46,18 @@ final class AdminHTTPServer: Sendable {
     var boundPort: UInt16? { state.withLock { $0.port } }
     var failure: String? { state.withLock { $0.failure } }
 
-    /// Binds and serves until `stop()`; throws when the address cannot be used.
-    func run() async throws(ConfigurationError) {
+    /// Binds and starts the accept thread, once (later calls repeat the first outcome). Synchronous,
+    /// so that listening never waits for a free thread of the Swift concurrency pool.
+    func listen() throws(ConfigurationError) {
+        let started = state.withLock { s -> (Bool, String?) in
+            if s.started { return (true, s.failure) }
+            s.started = true
+            return (false, nil)
+        }
+        if started.0 {
+            if let failure = started.1 { throw ConfigurationError(failure) }
+            return
+        }
         let fd: Int32
         do throws(ConfigurationError) {
             fd = try openSocket()
@@ -56,6 +67,11 @@ final class AdminHTTPServer: Sendable {
         }
         state.withLock { $0.fd = fd }
         DetachedThread.run { self.acceptLoop(fd) }
+    }
+
+    /// Listens (if not yet) and serves until `stop()` or cancellation; throws when the address cannot be used.
+    func run() async throws(ConfigurationError) {
+        try listen()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let finished = state.withLock { s -> Bool in
@@ -75,7 +91,7 @@ final class AdminHTTPServer: Sendable {
         stopping.store(true, ordering: .releasing)
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let finished = state.withLock { s -> Bool in
-                if s.acceptLoopDone || s.fd < 0 { return true }
+                if s.acceptLoopDone || !s.started { return true }
                 s.waiters.append(c)
                 return false
             }
@@ -113,7 +129,7 @@ final class AdminHTTPServer: Sendable {
         }
         let bound = withUnsafeMutablePointer(to: &storage) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa -> Bool in
-                guard bind(fd, sa, length) == 0, listen(fd, 64) == 0 else { return false }
+                guard bind(fd, sa, length) == 0, SwiftGlibc.listen(fd, 64) == 0 else { return false }
                 var actual = length
                 return getsockname(fd, sa, &actual) == 0
             }

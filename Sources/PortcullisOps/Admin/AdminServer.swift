@@ -55,9 +55,11 @@ public final class AdminServer: Sendable {
         try await server.run()
     }
 
-    /// Starts serving in a new task.
+    /// Starts listening at once (the outcome is what ``waitUntilListening(timeout:)`` reports) and
+    /// serving on a thread of its own; the task ends when the server stops.
     public func start() -> Task<Void, any Error> {
-        Task { try await run() }
+        try? server.listen()
+        return Task { try await run() }
     }
 
     /// Returns once the socket is listening; throws if binding failed or `timeout` passed first.
