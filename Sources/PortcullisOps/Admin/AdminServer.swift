@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The admin HTTP endpoint (`--admin 127.0.0.1:9192`), on a minimal HTTP/1.1 server of its own
 /// (`AdminHTTPServer`: GET and HEAD, one request per connection):
