@@ -6,14 +6,14 @@ import Musl
 
 /// Runs blocking work (a libcurl transfer) on a detached thread of its own, so that neither the
 /// Swift concurrency pool nor Dispatch's threads sit blocked for up to a whole timeout.
-enum DetachedThread {
+package enum DetachedThread {
     final class Box {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 
     /// Starts `body` on a new detached thread; runs it on the calling thread if none can be created.
-    static func run(_ body: @escaping @Sendable () -> Void) {
+    package static func run(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Box(body))
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)

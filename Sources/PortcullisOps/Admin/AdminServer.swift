@@ -1,8 +1,11 @@
-import FlyingFox
-import FlyingSocks
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
-/// The admin HTTP endpoint (`--admin 127.0.0.1:9192`), on FlyingFox:
+/// The admin HTTP endpoint (`--admin 127.0.0.1:9192`), on a minimal HTTP/1.1 server of its own
+/// (`AdminHTTPServer`: GET and HEAD, one request per connection):
 ///
 /// - `GET /healthz`: 200 `ok` while the process lives.
 /// - `GET /readyz`: 200 `ready` once a bundle is active (and refreshed within `--max-bundle-age`), else 503 with the reason.
@@ -29,7 +32,7 @@ public final class AdminServer: Sendable {
     }
 
     public let address: ListenAddress
-    private let server: HTTPServer
+    private let server: AdminHTTPServer
 
     /// - readiness: evaluated on every `/readyz`.
     /// - bundle: evaluated on every `/bundle`.
@@ -38,19 +41,9 @@ public final class AdminServer: Sendable {
         bundle: @escaping @Sendable () -> BundleStatus
     ) throws(ConfigurationError) {
         self.address = address
-        let config: HTTPServer.Configuration
-        do {
-            if address.isIPv6 {
-                config = HTTPServer.Configuration(address: try sockaddr_in6.inet6(ip6: address.host, port: address.port), timeout: 10, logger: .disabled)
-            } else {
-                config = HTTPServer.Configuration(address: try sockaddr_in.inet(ip4: address.host, port: address.port), timeout: 10, logger: .disabled)
-            }
-        } catch {
-            throw ConfigurationError("--admin: cannot use address \(address)")
-        }
-        server = HTTPServer(config: config, handler: AdminHandler(metrics: metrics, readiness: readiness, bundle: bundle))
+        let routes = AdminRoutes(metrics: metrics, readiness: readiness, bundle: bundle)
+        server = AdminHTTPServer(address: address) { method, path in routes.respond(method: method, path: path) }
     }
-
 
     /// An admin server over a ``BundleStore``: ready when it holds a bundle refreshed within `maxBundleAge`.
     public convenience init<Bundle: Sendable>(
@@ -61,63 +54,65 @@ public final class AdminServer: Sendable {
             bundle: { BundleStatus(metadata: store.current?.metadata, lastRefresh: store.lastRefresh, lastFailure: store.lastFailure) })
     }
 
-    /// Serves until the task is cancelled or ``stop()`` is called.
+    /// Serves until the task is cancelled or ``stop()`` is called; throws when the address cannot be used.
     public func run() async throws {
         try await server.run()
     }
 
-    /// Starts serving in a new task.
+    /// Starts listening at once (the outcome is what ``waitUntilListening(timeout:)`` reports) and
+    /// serving on a thread of its own; the task ends when the server stops.
     public func start() -> Task<Void, any Error> {
-        Task { try await run() }
+        try? server.listen()
+        return Task { try await run() }
     }
 
+    /// Returns once the socket is listening; throws if binding failed or `timeout` passed first.
     public func waitUntilListening(timeout: TimeInterval = 5) async throws {
-        try await server.waitUntilListening(timeout: timeout)
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while ContinuousClock.now < deadline {
+            if server.boundPort != nil { return }
+            if let failure = server.failure { throw ConfigurationError(failure) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw ConfigurationError("--admin \(address): not listening after \(timeout) s")
     }
 
     /// The bound port (useful with port 0).
     public func boundPort() async -> UInt16? {
-        switch await server.listeningAddress {
-        case .ip4(_, let port)?, .ip6(_, let port)?: return port
-        default: return nil
-        }
+        server.boundPort
     }
 
     public func stop() async {
-        await server.stop(timeout: 1)
+        await server.stop()
     }
 }
 
 /// Routes the admin paths; anything else is 404, any method but GET/HEAD 405.
-struct AdminHandler: HTTPHandler {
+struct AdminRoutes: Sendable {
     let metrics: OpsMetrics
     let readiness: @Sendable () -> Readiness
     let bundle: @Sendable () -> AdminServer.BundleStatus
 
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard request.method == .GET || request.method == .HEAD else {
-            return Self.text(.methodNotAllowed, "method not allowed\n")
-        }
-        switch request.path {
+    func respond(method: String, path: String) -> AdminHTTPServer.Response {
+        guard method == "GET" || method == "HEAD" else { return Self.text(405, "method not allowed\n") }
+        switch path {
         case "/healthz":
-            return Self.text(.ok, "ok\n")
+            return Self.text(200, "ok\n")
         case "/readyz":
             let r = readiness()
-            return Self.text(r.isReady ? .ok : .serviceUnavailable, r.reason + "\n")
+            return Self.text(r.isReady ? 200 : 503, r.reason + "\n")
         case "/metrics":
-            return HTTPResponse(
-                statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: Data(metrics.registry.emitToBuffer()))
+            return AdminHTTPServer.Response(
+                status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.registry.emitToBuffer())
         case "/bundle":
-            return HTTPResponse(
-                statusCode: .ok, headers: [.contentType: "application/json"],
-                body: Data((AdminServer.bundleJSONText(bundle()) + "\n").utf8))
+            return AdminHTTPServer.Response(
+                status: 200, contentType: "application/json", body: Array((AdminServer.bundleJSONText(bundle()) + "\n").utf8))
         default:
-            return Self.text(.notFound, "not found\n")
+            return Self.text(404, "not found\n")
         }
     }
 
-    static func text(_ status: HTTPStatusCode, _ body: String) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: [.contentType: "text/plain; charset=utf-8"], body: Data(body.utf8))
+    static func text(_ status: Int, _ body: String) -> AdminHTTPServer.Response {
+        AdminHTTPServer.Response(status: status, contentType: "text/plain; charset=utf-8", body: Array(body.utf8))
     }
 }

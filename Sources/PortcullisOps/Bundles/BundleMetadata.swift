@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What is known about a loaded bundle, apart from its compiled form.
 public struct BundleMetadata: Sendable, Equatable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where bundles come from: a directory, a `.tar.gz` file or an `http(s)://` URL.
 public enum BundleSourceKind: String, Sendable {
