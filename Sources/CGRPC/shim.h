@@ -17,4 +17,13 @@
    passed by value would give a dangling pointer for inline slices. */
 static inline const uint8_t *pc_grpc_slice_start(const grpc_slice *s) { return GRPC_SLICE_START_PTR(*s); }
 static inline size_t pc_grpc_slice_length(const grpc_slice *s) { return GRPC_SLICE_LENGTH(*s); }
+
+/* SSL server options whose certificates come from `cb` before every handshake (the core
+   calls it under its own lock). Kept here so Swift passes a plain C function pointer. */
+static inline grpc_ssl_server_credentials_options *pc_grpc_ssl_options_with_fetcher(
+    grpc_ssl_client_certificate_request_type request,
+    grpc_ssl_certificate_config_reload_status (*cb)(void *user_data, grpc_ssl_server_certificate_config **config),
+    void *user_data) {
+    return grpc_ssl_server_credentials_create_options_using_config_fetcher(request, cb, user_data);
+}
 #endif

@@ -40,7 +40,7 @@ public final class GRPCServer: Sendable {
         try methods.append(RegisteredMethod(path: HealthWire.watchMethod, kind: .healthWatch, handle: core.register(HealthWire.watchMethod), depth: 2))
 
         var bound: [String] = []
-        for address in addresses { try bound.append(address.bound(port: core.listen(on: address))) }
+        for address in addresses { try bound.append(address.bound(port: core.listen(on: address, tls: configuration.tls))) }
 
         var threads: [pthread_t] = []
         do {

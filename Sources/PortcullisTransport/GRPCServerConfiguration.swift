@@ -16,6 +16,8 @@ public struct GRPCServerConfiguration: Sendable {
     public var maxRequestBytes: Int
     /// Service names `grpc.health.v1.Health` reports on ("" is the server as a whole).
     public var healthServices: [String]
+    /// TLS (mTLS with a client CA) on every listen address; plaintext when nil.
+    public var tls: TLSConfiguration?
 
     public init(
         listen: [String] = ["127.0.0.1:9191"],
@@ -23,7 +25,8 @@ public struct GRPCServerConfiguration: Sendable {
         threads: Int = GRPCServerConfiguration.defaultThreads,
         callsPerWorker: Int = 32,
         maxRequestBytes: Int = 4 << 20,
-        healthServices: [String] = [""]
+        healthServices: [String] = [""],
+        tls: TLSConfiguration? = nil
     ) {
         self.listen = listen
         self.unaryMethods = unaryMethods
@@ -31,6 +34,7 @@ public struct GRPCServerConfiguration: Sendable {
         self.callsPerWorker = callsPerWorker
         self.maxRequestBytes = maxRequestBytes
         self.healthServices = healthServices
+        self.tls = tls
     }
 
     /// The number of online processors (at least 1).

@@ -11,6 +11,8 @@ final class ServerCore: @unchecked Sendable {
     /// Completion queue for the shutdown notification only.
     let shutdownQueue: OpaquePointer
     private(set) var started = false
+    /// Certificate fetchers of TLS ports: the core holds them unretained, so they live as long as this.
+    private var tlsCredentials: [TLSCredentials] = []
     private var shutDown = false
 
     init(maxRequestBytes: Int) throws(TransportError) {
@@ -50,15 +52,22 @@ final class ServerCore: @unchecked Sendable {
     }
 
     /// Listens on `address`; returns the bound port (the unix case: any non-zero value).
-    func listen(on address: ListenAddress) throws(TransportError) -> Int {
+    func listen(on address: ListenAddress, tls: TLSConfiguration? = nil) throws(TransportError) -> Int {
         try address.checkNotInUse()
-        guard let credentials = grpc_insecure_server_credentials_create() else {
+        let fetcher = try tls.map { c throws(TransportError) in try TLSCredentials(c) }
+        let made = try fetcher.map { f throws(TransportError) in try f.makeServerCredentials() } ?? grpc_insecure_server_credentials_create()
+        guard let credentials = made else {
             throw .coreFailure("grpc_insecure_server_credentials_create returned NULL")
         }
         defer { grpc_server_credentials_release(credentials) }
+        if let fetcher { tlsCredentials.append(fetcher) }
         let port = grpc_server_add_http2_port(server, address.coreAddress, credentials)
         if port <= 0 {
-            throw .bindFailed(address: address.coreAddress, reason: address.bindFailureReason())
+            let reason = address.bindFailureReason()
+            if let fetcher, fetcher.initialTaken, reason == "refused by the gRPC core" {
+                throw .invalidConfiguration("the gRPC core refused the TLS certificate or key (does the key belong to the certificate?)")
+            }
+            throw .bindFailed(address: address.coreAddress, reason: reason)
         }
         return Int(port)
     }

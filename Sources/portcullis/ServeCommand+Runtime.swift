@@ -16,6 +16,7 @@ extension ServeCommand {
         .init("max-request-bytes"), .init("admin"), .init("decision-log"), .init("decision-log-sample-rate"),
         .init("decision-log-include-input", .flag), .init("mask-header", .repeated), .init("persist-dir"),
         .init("verification-key"), .init("poll-interval"), .init("max-bundle-age"),
+        .init("tls-cert"), .init("tls-key"), .init("tls-client-ca"),
     ]
 
     /// Serves a real bundle: loaded, verified and compiled off the hot path, hot-reloaded from its

@@ -57,6 +57,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-bundle-age"), help: "Report not ready when no refresh has succeeded for this long, e.g. 10m. Off when unset.")
     var maxBundleAge: String?
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain for TLS on the gRPC listener (with --tls-key). Re-read when the file changes. Plaintext when unset.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: "PEM CA bundle: require client certificates that chain to it (mTLS). Needs --tls-cert.")
+    var tlsClientCA: String?
+
     @Option(name: .customLong("test-handler"), help: .private)
     var testHandler: ServeTestHandler.Kind?
 
@@ -76,6 +85,8 @@ struct ServeCommand: ParsableCommand {
         if !(decisionLogSampleRate >= 0 && decisionLogSampleRate <= 1) {
             throw ValidationError("--decision-log-sample-rate must be 0...1")
         }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tlsClientCA != nil && tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
     }
 
     func run() throws {
@@ -95,7 +106,8 @@ struct ServeCommand: ParsableCommand {
             unaryMethods: [CheckService.method],
             threads: threads,
             maxRequestBytes: maxRequestBytes,
-            healthServices: CheckService.healthServices
+            healthServices: CheckService.healthServices,
+            tls: tlsConfiguration
         )
         let server: GRPCServer
         do {
@@ -103,6 +115,9 @@ struct ServeCommand: ParsableCommand {
         } catch {
             ServeLog.write("error: \(error)")
             throw ExitCode(1)
+        }
+        if let tls = configuration.tls {
+            ServeLog.write("TLS on (\(tls.requiresClientCertificate ? "client certificates required" : "no client certificates asked"))")
         }
         for address in server.boundAddresses { ServeLog.write("listening on \(address)") }
         return server

@@ -71,8 +71,10 @@ _base_ids = iter(range(4000 + (os.getpid() % 1000) * 10, 10**6))
 
 
 class Envoy:
-    def __init__(self, upstream_port, authz_port, tmp_path, status_on_error=503, ext_authz=None):
-        """`ext_authz`: extra fields of the ext_authz filter config (e.g. `with_request_body`)."""
+    def __init__(self, upstream_port, authz_port, tmp_path, status_on_error=503, ext_authz=None,
+                 authz_transport_socket=None):
+        """`ext_authz`: extra fields of the ext_authz filter config (e.g. `with_request_body`).
+        `authz_transport_socket`: the Portcullis cluster's transport_socket (e.g. mTLS)."""
         self.port = free_port()
         self.admin_port = free_port()
         config = {
@@ -108,7 +110,8 @@ class Envoy:
                 }],
                 "clusters": [
                     self._cluster("upstream", upstream_port, http2=False),
-                    self._cluster("portcullis", authz_port, http2=True),
+                    {**self._cluster("portcullis", authz_port, http2=True),
+                     **({"transport_socket": authz_transport_socket} if authz_transport_socket else {})},
                 ],
             },
         }

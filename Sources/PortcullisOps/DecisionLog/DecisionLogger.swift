@@ -48,7 +48,7 @@ public final class DecisionLogger: Sendable {
     private let sink: any DecisionLogSink
     private let metrics: OpsMetrics?
     // NSCondition: a mutex with a condition variable; held only to append or to take a batch.
-    private nonisolated(unsafe) let condition = NSCondition()
+    private let condition = NSCondition()
     private nonisolated(unsafe) var queue = Queue()
     private let dropped = Atomic<Int>(0)
     private let written = Atomic<Int>(0)

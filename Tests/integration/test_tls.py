@@ -1,0 +1,188 @@
+"""TLS and mutual TLS on the gRPC listener (--tls-cert, --tls-key, --tls-client-ca), with
+certificates re-read when their files change, and Envoy talking to Portcullis over mTLS."""
+import socket
+import ssl
+import subprocess
+
+import grpc
+import pytest
+
+from checks import check_request, stub
+from conftest import BUNDLES, portcullis_bin, wait_until
+from envoy_harness import EchoUpstream, Envoy
+from tls_pki import CA, der_of, replace_atomically
+
+ALLOW_ALL = str(BUNDLES / "allow-all")
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pki")
+    trusted, other = CA(d, "trusted"), CA(d, "other")
+    return {
+        "ca": trusted.cert, "other_ca": other.cert,
+        "server": trusted.issue("server", usage="serverAuth"),
+        "server2": trusted.issue("server2", usage="serverAuth"),
+        "client": trusted.issue("client", san="URI:spiffe://cluster.local/ns/mesh/sa/envoy", usage="clientAuth"),
+        "stranger": other.issue("stranger", san="URI:spiffe://cluster.local/ns/mesh/sa/envoy", usage="clientAuth"),
+    }
+
+
+def tls_args(pki, client_ca=False, cert=None, key=None):
+    cert_path, key_path = pki["server"] if cert is None else (cert, key)
+    args = ["--bundle", ALLOW_ALL, "--tls-cert", str(cert_path), "--tls-key", str(key_path)]
+    return args + (["--tls-client-ca", str(pki["ca"])] if client_ca else [])
+
+
+def secure_channel(address, ca, client=None):
+    key = chain = None
+    if client:
+        chain, key = (p.read_bytes() for p in client)
+    creds = grpc.ssl_channel_credentials(root_certificates=ca.read_bytes(), private_key=key, certificate_chain=chain)
+    return grpc.secure_channel(address, creds, options=[("grpc.ssl_target_name_override", "localhost")])
+
+
+def check(channel):
+    """The Check status code, calling once without waiting for readiness."""
+    try:
+        response = stub(channel).Check(check_request(), timeout=5)
+        return response.status.code
+    except grpc.RpcError as e:
+        return e.code()
+
+
+def served_certificate(port, ca):
+    """DER of the certificate the server presents in a fresh TLS handshake."""
+    ctx = ssl.create_default_context(cafile=str(ca))
+    ctx.check_hostname = False
+    ctx.set_alpn_protocols(["h2"])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+            return tls.getpeercert(binary_form=True)
+
+
+def test_tls_client_is_answered_and_plaintext_client_is_not(start_server, pki):
+    server = start_server(tls_args(pki))
+    assert "TLS on (no client certificates asked)" in server.log
+    with secure_channel(server.address, pki["ca"]) as ch:
+        assert check(ch) == 0
+    with grpc.insecure_channel(server.address) as ch:
+        assert check(ch) == grpc.StatusCode.UNAVAILABLE
+
+
+def test_mtls_accepts_a_client_certificate_from_the_client_ca_only(start_server, pki):
+    server = start_server(tls_args(pki, client_ca=True))
+    assert "TLS on (client certificates required)" in server.log
+    with secure_channel(server.address, pki["ca"], client=pki["client"]) as ch:
+        assert check(ch) == 0
+    with secure_channel(server.address, pki["ca"]) as ch:
+        assert check(ch) == grpc.StatusCode.UNAVAILABLE
+    with secure_channel(server.address, pki["ca"], client=pki["stranger"]) as ch:
+        assert check(ch) == grpc.StatusCode.UNAVAILABLE
+    # Still serving the right client after the refusals.
+    with secure_channel(server.address, pki["ca"], client=pki["client"]) as ch:
+        assert check(ch) == 0
+
+
+def test_tls_flags_come_from_PORTCULLIS_TLS_variables(start_server, pki, monkeypatch):
+    cert, key = pki["server"]
+    monkeypatch.setenv("PORTCULLIS_TLS_CERT", str(cert))
+    monkeypatch.setenv("PORTCULLIS_TLS_KEY", str(key))
+    monkeypatch.setenv("PORTCULLIS_TLS_CLIENT_CA", str(pki["ca"]))
+    server = start_server(["--bundle", ALLOW_ALL])
+    with secure_channel(server.address, pki["ca"], client=pki["client"]) as ch:
+        assert check(ch) == 0
+    with secure_channel(server.address, pki["ca"]) as ch:
+        assert check(ch) == grpc.StatusCode.UNAVAILABLE
+
+
+def test_replaced_certificate_files_are_served_without_restart(start_server, pki, tmp_path):
+    cert, key = tmp_path / "tls.crt", tmp_path / "tls.key"
+    replace_atomically(cert, pki["server"][0])
+    replace_atomically(key, pki["server"][1])
+    server = start_server(tls_args(pki, cert=cert, key=key))
+    assert served_certificate(server.port, pki["ca"]) == der_of(pki["server"][0])
+
+    replace_atomically(cert, pki["server2"][0])
+    replace_atomically(key, pki["server2"][1])
+    assert served_certificate(server.port, pki["ca"]) == der_of(pki["server2"][0])
+    assert wait_until(lambda: "TLS certificate files changed: reloaded" in server.log, timeout=5), server.log
+    with secure_channel(server.address, pki["ca"]) as ch:
+        assert check(ch) == 0
+
+    # A broken replacement is reported and the working certificate stays in force.
+    replace_atomically(cert, _junk(tmp_path))
+    assert served_certificate(server.port, pki["ca"]) == der_of(pki["server2"][0])
+    assert wait_until(lambda: "were not reloaded" in server.log, timeout=5), server.log
+    with secure_channel(server.address, pki["ca"]) as ch:
+        assert check(ch) == 0
+    # Fixing the file brings the rotation through.
+    replace_atomically(cert, pki["server"][0])
+    replace_atomically(key, pki["server"][1])
+    assert served_certificate(server.port, pki["ca"]) == der_of(pki["server"][0])
+    assert server.proc.poll() is None
+
+
+def _junk(tmp_path):
+    junk = tmp_path / "junk.crt"
+    junk.write_text("this is not a certificate\n")
+    return junk
+
+
+def run_serve(args, timeout=20):
+    return subprocess.run([portcullis_bin(), "serve", "--listen", "127.0.0.1:0", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_tls_configuration_errors_stop_the_start_with_one_clear_message(pki, tmp_path):
+    cert, key = pki["server"]
+    out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(cert)])
+    assert out.returncode != 0 and "--tls-cert and --tls-key go together" in out.stderr
+    out = run_serve(["--bundle", ALLOW_ALL, "--tls-client-ca", str(pki["ca"])])
+    assert out.returncode != 0 and "--tls-client-ca needs --tls-cert" in out.stderr
+    out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(tmp_path / "missing.crt"), "--tls-key", str(key)])
+    assert out.returncode == 1 and "missing.crt" in out.stderr and "No such file" in out.stderr
+    out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(key), "--tls-key", str(key)])
+    assert out.returncode == 1 and "TLS certificate" in out.stderr and "no PEM block" in out.stderr
+    # A key that does not belong to the certificate: the core refuses it, and says so clearly.
+    out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(cert), "--tls-key", str(pki["server2"][1])])
+    assert out.returncode == 1 and "refused the TLS certificate or key" in out.stderr, out.stderr
+    assert "BEGIN" not in out.stderr  # no key material in messages
+
+
+def envoy_mtls_socket(client, ca):
+    cert, key = client
+    return {"name": "envoy.transport_sockets.tls", "typed_config": {
+        "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext",
+        "sni": "localhost",
+        "common_tls_context": {
+            "alpn_protocols": ["h2"],
+            "tls_certificates": [{"certificate_chain": {"filename": str(cert)}, "private_key": {"filename": str(key)}}],
+            "validation_context": {
+                "trusted_ca": {"filename": str(ca)},
+                "match_typed_subject_alt_names": [{"san_type": "DNS", "matcher": {"exact": "localhost"}}],
+            },
+        },
+    }}
+
+
+def test_envoy_decides_through_portcullis_over_mtls(start_server, pki, tmp_path):
+    server = start_server(["--bundle", str(BUNDLES / "gateway")] + tls_args(pki, client_ca=True)[2:])
+    upstream = EchoUpstream()
+    good = bad = None
+    try:
+        good = Envoy(upstream.port, server.port, tmp_path,
+                     authz_transport_socket=envoy_mtls_socket(pki["client"], pki["ca"]))
+        assert good.request("/public/items")[0] == 200
+        assert good.request("/public/admin/users")[0] == 403
+        # An Envoy whose client certificate comes from another CA is refused: its ext_authz
+        # call fails and it answers status_on_error.
+        bad = Envoy(upstream.port, server.port, tmp_path,
+                    authz_transport_socket=envoy_mtls_socket(pki["stranger"], pki["ca"]))
+        assert bad.request("/public/items")[0] == 503
+        assert good.request("/public/items")[0] == 200
+    finally:
+        for envoy in (good, bad):
+            if envoy:
+                envoy.close()
+        upstream.close()
