@@ -58,7 +58,7 @@ public struct CheckRequestDecoder {
     /// gRPC slice). Nothing returned refers to `buffer`.
     package func decode(_ buffer: UnsafeRawBufferPointer) throws(CodecError) -> AuthzRequest {
         let guardResult = withUnsafePointer(to: envoy__service__auth__v3__check_request__descriptor) {
-            NestingGuard.check(buffer, $0, limit: Self.maxNestingDepth)
+            NestingGuard.check(buffer, $0, unbounded: NestingGuard.checkRequestTypes, limit: Self.maxNestingDepth)
         }
         switch guardResult {
         case .ok: break

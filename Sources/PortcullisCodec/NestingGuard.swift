@@ -3,16 +3,69 @@ import CEnvoyProto
 /// A pass over protobuf wire bytes, before protobuf-c unpacks them, that bounds how deeply
 /// messages nest. protobuf-c 1.4.1 recurses once per nested message with no limit, so a few
 /// megabytes of nested `google.protobuf.Value`s in `metadata_context` would exhaust a worker
-/// thread's stack. The pass follows only fields the descriptor declares as messages, skips
-/// everything else by its length, and stops at the first structural error.
+/// thread's stack. The pass follows only fields the descriptor declares as messages of a type
+/// that can nest without bound (one on or leading to a cycle of message types, such as
+/// `google.protobuf.Value` → `Struct` → `Value`), skips everything else by its length (the
+/// headers and peers, whose depth the schema bounds, are not walked), and stops at the first
+/// structural error it meets; protobuf-c finds any in the parts skipped.
 enum NestingGuard {
     enum Outcome { case ok, malformed, tooDeep }
 
+    /// The message types reachable from a root that can nest without bound, by descriptor address.
+    struct UnboundedTypes: @unchecked Sendable {
+        // @unchecked: immutable after init; the descriptors are static C data.
+        let addresses: Set<UInt>
+        /// Their full names (e.g. `google.protobuf.Value`), for diagnostics and tests.
+        let names: Set<String>
+
+        init(roots: [UnsafePointer<ProtobufCMessageDescriptor>]) {
+            func children(_ d: UnsafePointer<ProtobufCMessageDescriptor>) -> [UnsafePointer<ProtobufCMessageDescriptor>] {
+                guard let fields = d.pointee.fields else { return [] }
+                return (0..<Int(d.pointee.n_fields)).compactMap { i in
+                    guard fields[i].type == PROTOBUF_C_TYPE_MESSAGE, let sub = fields[i].descriptor else { return nil }
+                    return sub.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+                }
+            }
+            func key(_ d: UnsafePointer<ProtobufCMessageDescriptor>) -> UInt { UInt(bitPattern: d) }
+            // Every type reachable from the roots, and what each reaches in one or more steps.
+            var all: [UInt: UnsafePointer<ProtobufCMessageDescriptor>] = [:]
+            var pending = roots
+            while let d = pending.popLast() {
+                guard all[key(d)] == nil else { continue }
+                all[key(d)] = d
+                pending += children(d)
+            }
+            var reach: [UInt: Set<UInt>] = [:]
+            for (k, d) in all {
+                var seen = Set<UInt>()
+                var stack = children(d)
+                while let c = stack.popLast() {
+                    if seen.insert(key(c)).inserted { stack += children(c) }
+                }
+                reach[k] = seen
+            }
+            let cyclic = Set(reach.filter { $0.value.contains($0.key) }.keys)
+            addresses = Set(reach.filter { !$0.value.isDisjoint(with: cyclic) }.keys)
+            names = Set(addresses.compactMap { all[$0]?.pointee.name.map { String(cString: $0) } })
+        }
+
+        func contains(_ d: UnsafePointer<ProtobufCMessageDescriptor>) -> Bool {
+            addresses.contains(UInt(bitPattern: d))
+        }
+    }
+
+    /// For CheckRequest (and everything it contains).
+    static let checkRequestTypes = withUnsafePointer(to: envoy__service__auth__v3__check_request__descriptor) {
+        UnboundedTypes(roots: [$0])
+    }
+
+    /// `unbounded`: the types to walk into (computed once per root with `UnboundedTypes`).
     static func check(
-        _ bytes: UnsafeRawBufferPointer, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>, limit: Int
+        _ bytes: UnsafeRawBufferPointer, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
+        unbounded: UnboundedTypes, limit: Int
     ) -> Outcome {
         guard let base = bytes.baseAddress else { return .ok }
-        return scan(base.assumingMemoryBound(to: UInt8.self), bytes.count, descriptor, depth: 0, limit: limit)
+        return scan(base.assumingMemoryBound(to: UInt8.self), bytes.count, descriptor, unbounded, depth: 0, limit: limit)
     }
 
     private static func varint(_ p: UnsafePointer<UInt8>, _ end: Int, _ i: inout Int) -> UInt64? {
@@ -31,7 +84,7 @@ enum NestingGuard {
 
     private static func scan(
         _ p: UnsafePointer<UInt8>, _ count: Int, _ descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
-        depth: Int, limit: Int
+        _ unbounded: UnboundedTypes, depth: Int, limit: Int
     ) -> Outcome {
         if depth > limit { return .tooDeep }
         var i = 0
@@ -51,9 +104,10 @@ enum NestingGuard {
                 let n = Int(len)
                 if let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(number)),
                    field.pointee.type == PROTOBUF_C_TYPE_MESSAGE,
-                   let sub = field.pointee.descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
+                   let sub = field.pointee.descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self),
+                   unbounded.contains(sub)
                 {
-                    let r = scan(p + i, n, sub, depth: depth + 1, limit: limit)
+                    let r = scan(p + i, n, sub, unbounded, depth: depth + 1, limit: limit)
                     if r != .ok { return r }
                 }
                 i += n

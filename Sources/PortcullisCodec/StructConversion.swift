@@ -39,14 +39,14 @@ enum StructConversion {
     static func cStruct(_ fields: [String: JSONValue], _ arena: Arena) -> UnsafeMutablePointer<CStruct> {
         let s = arena.make(CStruct.self)
         google__protobuf__struct__init(s)
-        let keys = fields.keys.sorted()
-        s.pointee.n_fields = keys.count
-        let entries = arena.makeArray(UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>?.self, count: keys.count)
-        for (i, k) in keys.enumerated() {
+        let sorted = fields.count < 2 ? Array(fields) : fields.sorted { $0.key < $1.key }
+        s.pointee.n_fields = sorted.count
+        let entries = arena.makeArray(UnsafeMutablePointer<Google__Protobuf__Struct__FieldsEntry>?.self, count: sorted.count)
+        for (i, field) in sorted.enumerated() {
             let e = arena.make(Google__Protobuf__Struct__FieldsEntry.self)
             google__protobuf__struct__fields_entry__init(e)
-            e.pointee.key = arena.cString(k)
-            e.pointee.value = cValue(fields[k]!, arena)
+            e.pointee.key = arena.cString(field.key)
+            e.pointee.value = cValue(field.value, arena)
             entries[i] = e
         }
         s.pointee.fields = entries
