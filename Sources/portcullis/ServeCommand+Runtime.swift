@@ -74,7 +74,7 @@ extension ServeCommand {
             case .stdout: sink = FileDescriptorSink.standardOutput()
             case .file(let path):
                 do { sink = try FileDescriptorSink.appending(to: path) } catch {
-                    ServeLog.write("error: --decision-log \(path): \(error)")
+                    ServeLog.write("error: \(error)")
                     Glibc.exit(64)
                 }
             }

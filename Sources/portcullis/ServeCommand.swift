@@ -21,8 +21,11 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .long, help: "Address to listen on: host:port, [v6]:port or unix:/path. Repeatable. (default: 127.0.0.1:9191)")
     var listen: [String] = []
 
-    @Option(name: .long, help: "Worker threads. (default: the number of cores)")
-    var threads: Int = GRPCServerConfiguration.defaultThreads
+    @Option(name: .customLong("threads"), help: "Worker threads. (default: the number of cores)")
+    var threadsOption: Int?
+
+    /// --threads, else one per core (not written as a default: `--help` would show this machine's count).
+    var threads: Int { threadsOption ?? GRPCServerConfiguration.defaultThreads }
 
     @Option(name: .customLong("shutdown-grace"), help: "Seconds calls in flight get to finish on shutdown.")
     var shutdownGrace: Double = 5
