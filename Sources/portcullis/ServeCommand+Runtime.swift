@@ -16,7 +16,8 @@ extension ServeCommand {
         .init("max-request-bytes"), .init("admin"), .init("decision-log"), .init("decision-log-sample-rate"),
         .init("decision-log-include-input", .flag), .init("mask-header", .repeated), .init("persist-dir"),
         .init("verification-key"), .init("poll-interval"), .init("max-bundle-age"),
-        .init("tls-cert"), .init("tls-key"), .init("tls-client-ca"),
+        .init("tls-cert"), .init("tls-key"), .init("tls-client-ca"), .init("mask-field", .repeated),
+        .init("verification-key-id"), .init("verification-scope"),
     ]
 
     /// Serves a real bundle: loaded, verified and compiled off the hot path, hot-reloaded from its
@@ -34,7 +35,10 @@ extension ServeCommand {
         let store = BundleStore<CompiledBundle>()
         let source: any BundleSource
         do {
-            source = try BundleSources.make(bundle, poll: PollSchedule(interval: settings.pollInterval))
+            // URLs are polled every --poll-interval; local files are watched every second (or faster).
+            source = try BundleSources.make(
+                bundle, poll: PollSchedule(interval: settings.pollInterval),
+                local: PollSchedule(interval: min(settings.pollInterval, .seconds(1)), jitter: 0))
         } catch {
             ServeLog.write("error: --bundle \(bundle): \(error)")
             throw ExitCode(64)
@@ -85,7 +89,7 @@ extension ServeCommand {
                 let server = try AdminServer(address: address, metrics: metrics, store: store, maxBundleAge: settings.maxBundleAge)
                 _ = server.start()
                 try blockingAwait { try await server.waitUntilListening() }
-                ServeLog.write("admin listening on \(address)")
+                ServeLog.write("admin endpoint at http://\(address)/ (/healthz /readyz /metrics /bundle)")
                 adminServer = server
             } catch {
                 ServeLog.write("error: --admin \(address): \(error)")
@@ -132,7 +136,7 @@ extension ServeCommand {
                 decisionLog = DecisionLogger.Configuration(
                     destination: path == "stdout" || path == "-" ? .stdout : .file(path),
                     allowSampleRate: command.decisionLogSampleRate, includeInput: command.decisionLogIncludeInput,
-                    masking: Masking(headers: command.maskHeader.map { $0.lowercased() }))
+                    masking: Masking(headers: command.maskHeader.map { $0.lowercased() }, fields: command.maskField))
             }
             if let dir = command.persistDir {
                 do { persistence = try BundlePersistence(directory: dir) } catch let e as ConfigurationError { throw e } catch {
@@ -143,7 +147,8 @@ extension ServeCommand {
                 guard let pem = try? String(contentsOfFile: keyPath, encoding: .utf8) else {
                     throw ConfigurationError("--verification-key \(keyPath): cannot read the file")
                 }
-                do { verification = BundleVerification(verifier: try PEMSignatureVerifier(pem: pem)) } catch {
+                do { verification = BundleVerification(
+                    verifier: try PEMSignatureVerifier(pem: pem), keyID: command.verificationKeyID, scope: command.verificationScope) } catch {
                     throw ConfigurationError("--verification-key \(keyPath): \(error)")
                 }
             }

@@ -15,7 +15,7 @@ struct ServeCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Rule bundle: a directory or a single file.")
+    @Option(name: .long, help: "Rule bundle: a directory, a .tar.gz archive or an http(s):// URL serving one. Reloaded when it changes.")
     var bundle: String?
 
     @Option(name: .long, help: "Address to listen on: host:port, [v6]:port or unix:/path. Repeatable. (default: 127.0.0.1:9191)")
@@ -45,13 +45,22 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("mask-header"), help: "Another header to mask in decision logs (Authorization, Cookie and API-key headers always are). Repeatable.")
     var maskHeader: [String] = []
 
+    @Option(name: .customLong("mask-field"), help: "Another JSON body field or query parameter to mask in decision logs (access_token, api_key, password, ... always are). Repeatable.")
+    var maskField: [String] = []
+
     @Option(name: .customLong("persist-dir"), help: "Directory where the last good bundle is kept, and served from when the source is unreachable at start.")
     var persistDir: String?
 
     @Option(name: .customLong("verification-key"), help: "PEM public key (RSA, EC or Ed25519) that bundles must be signed with (.signatures.json). Unsigned bundles are refused when set.")
     var verificationKey: String?
 
-    @Option(name: .customLong("poll-interval"), help: "How often the bundle source is checked for a new revision, e.g. 2s, 30s, 5m.")
+    @Option(name: .customLong("verification-key-id"), help: "With --verification-key: the key id (JWS kid / payload keyid) signatures must name.")
+    var verificationKeyID: String?
+
+    @Option(name: .customLong("verification-scope"), help: "With --verification-key: the scope the signed payload must carry.")
+    var verificationScope: String?
+
+    @Option(name: .customLong("poll-interval"), help: "How often a bundle URL is polled for a new revision, e.g. 2s, 30s, 5m (with ±10% jitter). Directories and archives are watched every second.")
     var pollInterval: String = "10s"
 
     @Option(name: .customLong("max-bundle-age"), help: "Report not ready when no refresh has succeeded for this long, e.g. 10m. Off when unset.")
@@ -84,6 +93,9 @@ struct ServeCommand: ParsableCommand {
         }
         if !(decisionLogSampleRate >= 0 && decisionLogSampleRate <= 1) {
             throw ValidationError("--decision-log-sample-rate must be 0...1")
+        }
+        if (verificationKeyID != nil || verificationScope != nil) && verificationKey == nil {
+            throw ValidationError("--verification-key-id and --verification-scope need --verification-key")
         }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if tlsClientCA != nil && tlsCert == nil { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }

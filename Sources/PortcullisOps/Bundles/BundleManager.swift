@@ -58,6 +58,9 @@ public final class BundleManager<Bundle: Sendable>: Sendable {
     private let metrics: OpsMetrics?
     private let logger: Logger
     private let failures = Atomic<Int>(0)
+    /// The source's current content was refused (verify, compile): an unchanged poll (a 304, same
+    /// files) then still holds that content and is not a successful refresh.
+    private let holdsRefused = Atomic<Bool>(false)
 
     public init(
         source: any BundleSource, store: BundleStore<Bundle>, options: Options = Options(), metrics: OpsMetrics? = nil,
@@ -105,11 +108,19 @@ public final class BundleManager<Bundle: Sendable>: Sendable {
         }
         switch result {
         case .unchanged:
+            // Still the refused content: the last good bundle stays, but it is not fresh.
+            if holdsRefused.load(ordering: .relaxed) { return .unchanged }
             markRefreshed()
             return .unchanged
         case .candidate(let candidate):
             defer { candidate.discard() }
-            return install(candidate, sourceLabel: source.kind.rawValue, fromPersisted: false)
+            let outcome = install(candidate, sourceLabel: source.kind.rawValue, fromPersisted: false)
+            if case .failed = outcome {
+                holdsRefused.store(true, ordering: .relaxed)
+            } else {
+                holdsRefused.store(false, ordering: .relaxed)
+            }
+            return outcome
         }
     }
 

@@ -56,17 +56,19 @@ public protocol BundleSource: Sendable {
 
 /// Makes the right source for a `--bundle` value: `http(s)://` URLs, `*.tar.gz`/`*.tgz` files, or directories.
 public enum BundleSources {
+    /// - poll: how URLs are polled.
+    /// - local: how directories and archives are watched (a `stat` per file: cheap, so every second).
     public static func make(
         _ location: String, poll: PollSchedule = PollSchedule(), http: HTTPBundleSource.Limits = .init(),
-        debounce: Duration = .milliseconds(300)
+        debounce: Duration = .milliseconds(300), local: PollSchedule = PollSchedule(interval: .seconds(1), jitter: 0)
     ) throws -> any BundleSource {
         let lower = location.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             return try HTTPBundleSource(url: location, schedule: poll, limits: http)
         }
         if lower.hasSuffix(".tar.gz") || lower.hasSuffix(".tgz") {
-            return TarballBundleSource(path: location, schedule: poll, debounce: debounce)
+            return TarballBundleSource(path: location, schedule: local, debounce: debounce)
         }
-        return DirectoryBundleSource(path: location, schedule: poll, debounce: debounce)
+        return DirectoryBundleSource(path: location, schedule: local, debounce: debounce)
     }
 }

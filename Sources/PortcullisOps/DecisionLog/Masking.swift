@@ -13,6 +13,9 @@ public struct Masking: Sendable {
     static let maskedHeaderFragments = ["api-key", "apikey", "api_key", "token", "secret", "password"]
     public static let alwaysMaskedFields: Set<String> = ["access_token", "api_key", "apikey", "password", "client_secret"]
 
+    /// Headers whose value is a path or URL: their query parameters are masked like the path's.
+    public static let urlHeaders: Set<String> = [":path", "x-envoy-original-path", "referer"]
+
     public var headers: Set<String>
     public var fields: Set<String>
 
@@ -34,7 +37,10 @@ public struct Masking: Sendable {
         guard var http = request.http else { return request }
         var r = request
         http.headers = HTTPHeaders(http.headers.map { (f: HTTPHeaders.Field) in
-            (f.name, masksHeader(f.name) ? Self.mask : f.value)
+            if masksHeader(f.name) { return (f.name, Self.mask) }
+            // Headers that carry the URL carry its query string too.
+            if Self.urlHeaders.contains(f.name.lowercased()) { return (f.name, maskPath(f.value)) }
+            return (f.name, f.value)
         })
         http.path = maskPath(http.path)
         http.body = maskBody(http.body)

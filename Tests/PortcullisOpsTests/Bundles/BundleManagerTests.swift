@@ -68,6 +68,7 @@ import Testing
         let metrics = OpsMetrics()
         let m = try f.manager(metrics: metrics)
         #expect(await m.start() == .swapped(revision: "1"))
+        let refreshedAt = m.store.lastRefresh
 
         try f.publish("evil policy", revision: "2", tamper: true)
         guard case .failed(.verify, let why) = await m.refresh() else {
@@ -95,6 +96,12 @@ import Testing
         let text = metrics.exposition()
         #expect(text.contains(#"portcullis_bundle_load_failures_total{source="http",stage="verify"} 2"#))
         #expect(text.contains(#"portcullis_bundle_load_failures_total{source="http",stage="compile"} 1"#))
+
+        // A 304 for the refused bundle is no successful refresh: readiness age keeps growing.
+        #expect(await m.refresh() == .unchanged)
+        #expect(f.server.statuses.last == 304)
+        #expect(m.store.lastRefresh == refreshedAt)
+        #expect(m.consecutiveFailures == 3)
 
         try f.publish("better policy", revision: "5")
         #expect(await m.refresh() == .swapped(revision: "5"))

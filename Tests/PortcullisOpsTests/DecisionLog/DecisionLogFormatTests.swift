@@ -9,7 +9,8 @@ import Testing
             ("authorization", "Bearer eyJsecret"), ("cookie", "session=abc"), ("x-api-key", "k-123"),
             ("x-custom-secret-thing", "s"), ("x-tenant-pin", "4242"), ("x-request-id", "req-1"),
             ("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), ("x-b3-traceid", "80f198ee56343ba8"),
-            ("accept", "application/json"),
+            ("accept", "application/json"), (":path", "/login?user=bob&access_token=tok&x=1"),
+            ("referer", "https://app.example/cb?api_key=zzz9&ok=1"),
         ])
         headers.add("x-forwarded-for", "10.0.0.1")
         return AuthzRequest(
@@ -71,7 +72,7 @@ import Testing
     @Test func inputIsMaskedAndReplayable() throws {
         let format = DecisionLogFormat(masking: Masking(headers: ["X-Tenant-PIN"], fields: ["card"]), includeInput: true)
         let line = format.line(record(.deny))
-        for secret in ["eyJsecret", "session=abc", "k-123", "4242", "hunter2", "4111", "tok&"] {
+        for secret in ["eyJsecret", "session=abc", "k-123", "4242", "hunter2", "4111", "tok&", "zzz9"] {
             #expect(!line.contains(secret), "leaked \(secret)")
         }
         let o = try parse(line)
@@ -88,6 +89,9 @@ import Testing
         #expect(h.headers.first("accept") == "application/json")
         #expect(h.headers.first("x-request-id") == "req-1")
         #expect(h.path == "/login?user=bob&access_token=***&x=1")
+        // Headers carrying the URL are masked like the path.
+        #expect(h.headers.first(":path") == "/login?user=bob&access_token=***&x=1")
+        #expect(h.headers.first("referer") == "https://app.example/cb?api_key=***&ok=1")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(h.body.utf8)) as? [String: Any])
         #expect(body["password"] as? String == "***")
         #expect((body["nested"] as? [String: String])?["card"] == "***")
