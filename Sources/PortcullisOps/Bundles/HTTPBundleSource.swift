@@ -74,7 +74,6 @@ public final class HTTPBundleSource: BundleSource {
         var headers = limits.headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
         let sentETag = etag.withLock { $0 }
         if let sentETag { headers.append((name: "If-None-Match", value: sentETag)) }
-        headers.append((name: "Cache-Control", value: "no-cache"))
         let response = try await HTTPGet(
             url: url.absoluteString, headers: headers, timeout: limits.timeout, maxBytes: limits.maxBytes
         ).perform()
