@@ -28,17 +28,20 @@ static struct {
 static pthread_once_t portcullis_curl_once = PTHREAD_ONCE_INIT;
 
 static void portcullis_curl_load(void) {
+    /* Debian's libcurl4 (OpenSSL), else libcurl3-gnutls: the same API under another name. */
     void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
         const char *e = dlerror();
-        snprintf(portcullis_curl.why, sizeof portcullis_curl.why, "cannot load libcurl.so.4: %s", e ? e : "unknown");
-        return;
+        snprintf(portcullis_curl.why, sizeof portcullis_curl.why, "cannot load libcurl.so.4 (install libcurl4): %s",
+                 e ? e : "unknown");
+        lib = dlopen("libcurl-gnutls.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (!lib) return;
     }
 #define PORTCULLIS_SYM(field, name)                                                                          \
     do {                                                                                                     \
         *(void **)&portcullis_curl.field = dlsym(lib, name);                                                 \
         if (!portcullis_curl.field) {                                                                        \
-            snprintf(portcullis_curl.why, sizeof portcullis_curl.why, "libcurl.so.4 has no %s", name);       \
+            snprintf(portcullis_curl.why, sizeof portcullis_curl.why, "libcurl has no %s", name);            \
             return;                                                                                          \
         }                                                                                                    \
     } while (0)
