@@ -127,7 +127,8 @@ def test_tampered_and_unsigned_bundles_are_refused_and_the_last_good_one_decides
     assert allowed(server, "/a/x") and not allowed(server, "/b/x")
 
     # Signed by another key.
-    bundle_server.publish(Signer(tmp_path / "..").sign(bundle_files("r4", allow_prefix="/b/")))
+    (tmp_path / "other").mkdir()
+    bundle_server.publish(Signer(tmp_path / "other").sign(bundle_files("r4", allow_prefix="/b/")))
     assert failures_reach(server, 3, source="http", stage="verify", timeout=10)
     assert bundle_status(server.admin)["revision"] == "r1"
 

@@ -17,7 +17,7 @@ from conftest import portcullis_bin, wait_until
 from ops_support import (BundleServer, admin_get, bundle_files, free_port, metric, metric_sum, parse_metrics,
                          write_dir)
 
-SECRETS = ["Bearer s3cr3t-token", "session=c00kie", "k3y-123", "hunter2", "t0p-query"]
+SECRETS = ["Bearer s3cr3t-token", "session=c00kie", "k3y-123", "hunter2", "t0p-query", "4242-pin", "pa55word"]
 
 
 @pytest.fixture
@@ -45,10 +45,11 @@ def log_lines(path, count, timeout=5.0):
 def traced_request(path, method="GET"):
     return check_request(
         method=method, path=path + "?access_token=t0p-query&page=2", host="orders.shop.svc",
+        body=json.dumps({"item": "book", "card_pin": "4242-pin", "login": {"password": "pa55word"}}),
         source_principal="spiffe://cluster.local/ns/shop/sa/web",
         destination_principal="spiffe://cluster.local/ns/shop/sa/orders",
         headers={"authorization": "Bearer s3cr3t-token", "cookie": "session=c00kie", "x-api-key": "k3y-123",
-                 "x-team-password": "hunter2", "x-request-id": "req-42",
+                 "x-tenant-pin": "hunter2", "x-request-id": "req-42",
                  "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
                  "b3": "80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1", "x-b3-traceid": "80f198ee56343ba8"})
 
@@ -56,7 +57,8 @@ def traced_request(path, method="GET"):
 def test_decision_log_lines_field_by_field_masked_and_replayable(start_server, bundle_dir, tmp_path):
     log = tmp_path / "decisions.log"
     server = start_ops(start_server, ["--bundle", str(bundle_dir), "--decision-log", str(log),
-                                      "--decision-log-include-input", "--mask-header", "x-team-password"])
+                                      "--decision-log-include-input", "--mask-header", "x-tenant-pin",
+                                      "--mask-field", "card_pin"])
     before = datetime.now(timezone.utc)
     allow = stub(server.channel()).Check(traced_request("/a/orders/1"), timeout=5)
     deny = stub(server.channel()).Check(traced_request("/b/admin", method="DELETE"), timeout=5)
@@ -99,9 +101,11 @@ def test_decision_log_lines_field_by_field_masked_and_replayable(start_server, b
     for secret in SECRETS:
         assert secret not in text
     headers = first["input"]["attributes"]["request"]["http"]["headers"]
-    for name in ("authorization", "cookie", "x-api-key", "x-team-password"):
+    for name in ("authorization", "cookie", "x-api-key", "x-tenant-pin"):
         assert headers[name] == "***"
     assert headers["x-request-id"] == "req-42"
+    body = json.loads(first["input"]["attributes"]["request"]["http"]["body"])
+    assert body == {"item": "book", "card_pin": "***", "login": {"password": "***"}}
 
     # Replay: `portcullis check` decides the logged input the same way.
     for line, code in ((first, 0), (second, 1)):
