@@ -99,7 +99,7 @@ extension ServeCommand {
             }
         }
 
-        let server = try startServer(handler: handler)
+        let server = try startServer(handler: handler, metrics: metrics)
         // gRPC health follows readiness: SERVING only while a bundle is active and fresh enough.
         server.setServing(store.readiness(maxAge: settings.maxBundleAge).isReady)
         let readinessWatch = Task.detached {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortcullisOps
 import PortcullisTransport
 #if canImport(Glibc)
 import Glibc
@@ -115,14 +116,15 @@ struct ServeCommand: ParsableCommand {
     }
 
     /// Starts the gRPC server on the configured addresses; a bind failure exits 1.
-    func startServer(handler: some GRPCHandler) throws -> GRPCServer {
+    func startServer(handler: some GRPCHandler, metrics: OpsMetrics? = nil) throws -> GRPCServer {
+        try checkTLSFiles(metrics: metrics)
         let configuration = GRPCServerConfiguration(
             listen: listen.isEmpty ? ["127.0.0.1:9191"] : listen,
             unaryMethods: [CheckService.method],
             threads: threads,
             maxRequestBytes: maxRequestBytes,
             healthServices: CheckService.healthServices,
-            tls: tlsConfiguration
+            tls: tlsConfiguration(metrics: metrics)
         )
         let server: GRPCServer
         do {

@@ -105,6 +105,12 @@ class BundleServer:
             self.body = data
             self.etag = '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
 
+    def publish_raw(self, data: bytes):
+        """Serves `data` as is (e.g. something that is not a .tar.gz)."""
+        with self.lock:
+            self.body = data
+            self.etag = '"' + hashlib.sha256(data).hexdigest()[:20] + '"'
+
     def statuses(self):
         with self.lock:
             return [s for s, _ in self.requests]

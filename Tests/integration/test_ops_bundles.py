@@ -11,7 +11,7 @@ import pytest
 from checks import check_request, stub
 from conftest import wait_until
 from ops_support import (BundleServer, Signer, bundle_files, bundle_status, free_port, metric, metric_sum,
-                         parse_metrics, admin_get, write_dir)
+                         parse_metrics, admin_get, tar_gz, write_dir)
 
 CHECK_PATH = "/envoy.service.auth.v3.Authorization/Check"
 
@@ -158,6 +158,31 @@ def test_directory_edits_reload_and_a_broken_edit_never_replaces_the_good_bundle
     write_dir(bundle, bundle_files("r4", allow_prefix="/a/"))
     assert revision_becomes(server, "r4")
     assert allowed(server, "/a/x")
+
+
+def test_undecodable_download_is_a_fetch_failure_and_the_last_good_bundle_stays(start_server, bundle_server):
+    bundle_server.publish(bundle_files("r1", allow_prefix="/a/"))
+    server = start_ops(start_server, ["--bundle", bundle_server.url, "--poll-interval", "200ms"])
+    bundle_server.publish_raw(b"<html>this is not a tar.gz</html>")
+    assert failures_reach(server, 1, source="http", stage="fetch")
+    assert bundle_status(server.admin)["revision"] == "r1"
+    assert allowed(server, "/a/x")
+    bundle_server.publish(bundle_files("r2", allow_prefix="/b/"))
+    assert revision_becomes(server, "r2")
+    assert allowed(server, "/b/x")
+
+
+def test_tarball_replaced_on_disk_is_reloaded(start_server, tmp_path):
+    archive = tmp_path / "bundle.tar.gz"
+    archive.write_bytes(tar_gz(bundle_files("r1", allow_prefix="/a/")))
+    server = start_ops(start_server, ["--bundle", str(archive)])
+    assert allowed(server, "/a/x")
+    staged = tmp_path / "staged.tar.gz"
+    staged.write_bytes(tar_gz(bundle_files("r2", allow_prefix="/b/")))
+    staged.replace(archive)
+    assert revision_becomes(server, "r2")
+    assert allowed(server, "/b/x") and not allowed(server, "/a/x")
+    assert metric(metrics(server), "portcullis_bundle_loads_total", source="tarball") == 2
 
 
 def grpc_frame(message):

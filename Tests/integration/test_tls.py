@@ -8,8 +8,11 @@ import grpc
 import pytest
 
 from checks import check_request, stub
+from cryptography import x509
+
 from conftest import BUNDLES, portcullis_bin, wait_until
 from envoy_harness import EchoUpstream, Envoy
+from ops_support import admin_get, free_port, metric, metric_sum, parse_metrics
 from tls_pki import CA, der_of, replace_atomically
 
 ALLOW_ALL = str(BUNDLES / "allow-all")
@@ -96,19 +99,38 @@ def test_tls_flags_come_from_PORTCULLIS_TLS_variables(start_server, pki, monkeyp
         assert check(ch) == grpc.StatusCode.UNAVAILABLE
 
 
+def tls_metrics(server):
+    status, text = admin_get(server.admin, "/metrics")
+    assert status == 200
+    return parse_metrics(text)[0]
+
+
+def not_after(cert_path):
+    return x509.load_pem_x509_certificate(cert_path.read_bytes()).not_valid_after_utc.timestamp()
+
+
 def test_replaced_certificate_files_are_served_without_restart(start_server, pki, tmp_path):
     cert, key = tmp_path / "tls.crt", tmp_path / "tls.key"
     replace_atomically(cert, pki["server"][0])
     replace_atomically(key, pki["server"][1])
-    server = start_server(tls_args(pki, cert=cert, key=key))
+    admin = free_port()
+    server = start_server(tls_args(pki, cert=cert, key=key) + ["--admin", f"127.0.0.1:{admin}"])
+    server.admin = admin
     assert served_certificate(server.port, pki["ca"]) == der_of(pki["server"][0])
+    m = tls_metrics(server)
+    assert metric(m, "portcullis_tls_certificate_expiry_timestamp_seconds") == not_after(pki["server"][0])
+    assert metric_sum(m, "portcullis_tls_reloads_total") == 0
 
-    replace_atomically(cert, pki["server2"][0])
+    # Rotation: key first, then the certificate, each renamed into place.
     replace_atomically(key, pki["server2"][1])
+    replace_atomically(cert, pki["server2"][0])
     assert served_certificate(server.port, pki["ca"]) == der_of(pki["server2"][0])
     assert wait_until(lambda: "TLS certificate files changed: reloaded" in server.log, timeout=5), server.log
     with secure_channel(server.address, pki["ca"]) as ch:
         assert check(ch) == 0
+    m = tls_metrics(server)
+    assert metric(m, "portcullis_tls_reloads_total", result="success") == 1
+    assert metric(m, "portcullis_tls_certificate_expiry_timestamp_seconds") == not_after(pki["server2"][0])
 
     # A broken replacement is reported and the working certificate stays in force.
     replace_atomically(cert, _junk(tmp_path))
@@ -116,11 +138,21 @@ def test_replaced_certificate_files_are_served_without_restart(start_server, pki
     assert wait_until(lambda: "were not reloaded" in server.log, timeout=5), server.log
     with secure_channel(server.address, pki["ca"]) as ch:
         assert check(ch) == 0
-    # Fixing the file brings the rotation through.
+    assert metric(tls_metrics(server), "portcullis_tls_reloads_total", result="failure") == 1
+
+    # A certificate whose key is not (yet) there: the core keeps the old one; reported and counted.
     replace_atomically(cert, pki["server"][0])
+    assert served_certificate(server.port, pki["ca"]) == der_of(pki["server2"][0])
+    assert wait_until(lambda: "does not belong to the certificate" in server.log, timeout=5), server.log
+    assert metric(tls_metrics(server), "portcullis_tls_reloads_total", result="failure") == 2
+    # Its key arrives: the rotation goes through.
     replace_atomically(key, pki["server"][1])
     assert served_certificate(server.port, pki["ca"]) == der_of(pki["server"][0])
+    m = tls_metrics(server)
+    assert metric(m, "portcullis_tls_reloads_total", result="success") == 2
+    assert metric(m, "portcullis_tls_certificate_expiry_timestamp_seconds") == not_after(pki["server"][0])
     assert server.proc.poll() is None
+    assert "BEGIN" not in server.log  # no key material in messages
 
 
 def _junk(tmp_path):
@@ -137,17 +169,21 @@ def run_serve(args, timeout=20):
 def test_tls_configuration_errors_stop_the_start_with_one_clear_message(pki, tmp_path):
     cert, key = pki["server"]
     out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(cert)])
-    assert out.returncode != 0 and "--tls-cert and --tls-key go together" in out.stderr
+    assert out.returncode == 64 and "--tls-cert and --tls-key go together" in out.stderr
     out = run_serve(["--bundle", ALLOW_ALL, "--tls-client-ca", str(pki["ca"])])
-    assert out.returncode != 0 and "--tls-client-ca needs --tls-cert" in out.stderr
+    assert out.returncode == 64 and "--tls-client-ca needs --tls-cert" in out.stderr
     out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(tmp_path / "missing.crt"), "--tls-key", str(key)])
-    assert out.returncode == 1 and "missing.crt" in out.stderr and "No such file" in out.stderr
+    assert out.returncode == 64 and f"--tls-cert {tmp_path / 'missing.crt'}: No such file or directory" in out.stderr
     out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(key), "--tls-key", str(key)])
-    assert out.returncode == 1 and "TLS certificate" in out.stderr and "no PEM block" in out.stderr
-    # A key that does not belong to the certificate: the core refuses it, and says so clearly.
+    assert out.returncode == 64 and "--tls-cert" in out.stderr and "no PEM certificate" in out.stderr
+    out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(cert), "--tls-key", str(cert)])
+    assert out.returncode == 64 and "--tls-key" in out.stderr and "no PEM private key" in out.stderr
+    out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(cert), "--tls-key", str(key), "--tls-client-ca", str(key)])
+    assert out.returncode == 64 and "--tls-client-ca" in out.stderr and "no PEM certificate" in out.stderr
     out = run_serve(["--bundle", ALLOW_ALL, "--tls-cert", str(cert), "--tls-key", str(pki["server2"][1])])
-    assert out.returncode == 1 and "refused the TLS certificate or key" in out.stderr, out.stderr
+    assert out.returncode == 64 and "does not belong to the certificate in --tls-cert" in out.stderr, out.stderr
     assert "BEGIN" not in out.stderr  # no key material in messages
+    assert "listening on" not in out.stderr
 
 
 def envoy_mtls_socket(client, ca):

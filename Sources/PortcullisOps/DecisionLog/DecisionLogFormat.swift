@@ -21,40 +21,10 @@ public struct DecisionLogFormat: Sendable {
         self.includeInput = includeInput
     }
 
-    /// The line for `record`, without the trailing newline.
+    /// The line for `record`, without the trailing newline (see ``appendLine(_:to:)``).
     public func line(_ record: DecisionRecord) -> String {
-        let r = record.request
-        let d = record.decision
-        var trace: [String: JSONValue] = [:]
-        if let http = r.http {
-            for name in Self.traceHeaders {
-                if let v = http.headers[name] { trace[name] = .string(v) }
-            }
-        }
-        var o: [String: JSONValue] = [
-            "time": .string(record.time.rfc3339),
-            "decision_id": .string(record.id),
-            "trace": .object(trace),
-            "source_principal": .string(r.source.principal),
-            "destination_principal": .string(r.destination.principal),
-            "source_address": .string(r.source.address),
-            "method": .string(r.http?.method ?? ""),
-            "host": .string(r.http?.host ?? ""),
-            "path": .string(masking.maskPath(r.http?.path ?? "")),
-            "policy": d.policy.map { .string($0) } ?? .null,
-            "rules": .array(d.rules.map { .string($0) }),
-            "allowed": .bool(d.allowed),
-            "status": .number(Double(d.allowed ? 200 : d.httpStatus)),
-            "dry_run": .bool(d.dryRun),
-            "errors": .array(d.errors.map { .string($0) }),
-            "bundle_revision": .string(record.bundleRevision),
-            "eval_us": .number(Double(record.evaluationMicros)),
-        ]
-        if !includeInput { return JSONValue.object(o).serialized() }
-        o["input"] = nil
-        var text = JSONValue.object(o).serialized()
-        text.removeLast()
-        text += ",\"input\":" + masking.apply(to: r).checkRequestJSON() + "}"
-        return text
+        var bytes: [UInt8] = []
+        appendLine(record, to: &bytes)
+        return String(decoding: bytes.dropLast(), as: UTF8.self)
     }
 }

@@ -149,10 +149,7 @@ public final class DecisionLogger: Sendable {
 
             var bytes: [UInt8] = []
             bytes.reserveCapacity(batch.count * 512)
-            for record in batch {
-                bytes += Array(configuration.format.line(record).utf8)
-                bytes.append(10)
-            }
+            for record in batch { configuration.format.appendLine(record, to: &bytes) }
             do {
                 try sink.write(bytes)
                 written.add(batch.count, ordering: .relaxed)

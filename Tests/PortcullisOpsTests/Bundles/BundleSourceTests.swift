@@ -131,4 +131,13 @@ import Testing
         #expect(try BundleSources.make("/srv/b.tgz").kind == .tarball)
         #expect(try BundleSources.make("/srv/bundle").kind == .directory)
     }
+
+    @Test func pollIntervalAppliesToURLsWhileLocalFilesAreWatchedEverySecond() throws {
+        let poll = PollSchedule(interval: .seconds(30), jitter: 0)
+        #expect(try BundleSources.make("https://x.example/b.tar.gz", poll: poll).nextPollDelay(consecutiveFailures: 0) == .seconds(30))
+        #expect(try BundleSources.make("/srv/b.tar.gz", poll: poll).nextPollDelay(consecutiveFailures: 0) == .seconds(1))
+        #expect(try BundleSources.make("/srv/bundle", poll: poll).nextPollDelay(consecutiveFailures: 0) == .seconds(1))
+        let fast = PollSchedule(interval: .milliseconds(200), jitter: 0)
+        #expect(try BundleSources.make("/srv/bundle", poll: poll, local: fast).nextPollDelay(consecutiveFailures: 3) == .milliseconds(200))
+    }
 }

@@ -111,6 +111,27 @@ import Testing
         #expect(!m.masksHeader("content-type"))
     }
 
+    @Test func stringsAreEscapedAndKeysSorted() throws {
+        var r = request()
+        r.http?.host = "h\"q\\b\n\u{01}é😀"
+        var d = Decision.deny
+        d.errors = ["tab\there", "quote\""]
+        let line = DecisionLogFormat().line(DecisionRecord(
+            id: "x", time: Timestamp(seconds: 1_795_000_000, nanos: 0), request: r, decision: d, bundleRevision: "r", evaluationMicros: 7))
+        #expect(!line.contains("\n"))  // one line: newlines inside values are escaped
+        #expect(line.contains(#""host":"h\"q\\b\n\u0001é😀""#))
+        let o = try parse(line)
+        #expect(o["host"] as? String == "h\"q\\b\n\u{01}é😀")
+        #expect(o["errors"] as? [String] == ["tab\there", "quote\""])
+        #expect(o["eval_us"] as? Int == 7)
+        // Keys in sorted order, as documented.
+        let keys = ["allowed", "bundle_revision", "decision_id", "destination_principal", "dry_run", "errors", "eval_us",
+                    "host", "method", "path", "policy", "rules", "source_address", "source_principal", "status", "time", "trace"]
+        let offsets = keys.map { line.range(of: "\"\($0)\":")!.lowerBound }
+        #expect(offsets == offsets.sorted())
+        #expect(line.hasSuffix(#""trace":{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","x-b3-traceid":"80f198ee56343ba8","x-request-id":"req-1"}}"#))
+    }
+
     @Test func decisionIDsAreUniqueHex() {
         var seen = Set<String>()
         for _ in 0..<10_000 {

@@ -7,18 +7,18 @@ import sys, os, hashlib, http.server
 root, portfile, logfile = sys.argv[1], sys.argv[2], sys.argv[3]
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
+        # The status is logged before it is sent: a client that got an answer finds it in the log.
         p = os.path.join(root, self.path.lstrip("/").split("?")[0])
-        if not os.path.isfile(p):
-            self.send_response(404); self.end_headers(); status = 404
-        else:
-            data = open(p, "rb").read()
-            tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == tag:
-                self.send_response(304); self.send_header("ETag", tag); self.end_headers(); status = 304
-            else:
-                self.send_response(200); self.send_header("ETag", tag)
-                self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data); status = 200
+        data = open(p, "rb").read() if os.path.isfile(p) else None
+        tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"' if data is not None else None
+        status = 404 if data is None else (304 if self.headers.get("If-None-Match") == tag else 200)
         with open(logfile, "a") as f: f.write("%s %d\n" % (self.path, status))
+        self.send_response(status)
+        if tag: self.send_header("ETag", tag)
+        if status == 200:
+            self.send_header("Content-Length", str(len(data))); self.end_headers(); self.wfile.write(data)
+        else:
+            self.end_headers()
     def log_message(self, *a): pass
 s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 open(portfile + ".tmp", "w").write(str(s.server_address[1])); os.rename(portfile + ".tmp", portfile)
