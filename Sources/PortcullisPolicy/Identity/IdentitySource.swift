@@ -43,7 +43,9 @@ enum IdentitySourceOutcome {
     /// A proven identity, as the object expressions read under `identity.<name>`.
     case present(JSONValue)
     /// A credential present but invalid: the request is refused with 401.
-    case invalid(reason: String, detail: String, challenge: String?)
+    /// `ownsCredential`: the credential is meant for this source (a token of one of its issuers), so its
+    /// failure is the one to report when several sources read the same place.
+    case invalid(reason: String, detail: String, challenge: String?, ownsCredential: Bool = true)
     /// Edge headers from a peer that is not a gateway: absent, removed upstream, recorded.
     case spoofed(headers: [String], principal: String)
 }
@@ -57,7 +59,10 @@ extension IdentitySource {
                 let verified = try verifier.verify(token)
                 return .present(Self.tokenValue(claims: verified.claims))
             } catch {
-                return .invalid(reason: error.reason, detail: error.description, challenge: error.challenge())
+                // Failure path only: whose token is it? (Several jwt sources may read the same header.)
+                let issuer = (try? JWT.parse(token, maxBytes: verifier.validation.maxTokenBytes))?.issuer
+                let owns = issuer.map { verifier.validation.issuers.contains($0) } ?? true
+                return .invalid(reason: error.reason, detail: error.description, challenge: error.challenge(), ownsCredential: owns)
             }
         case .apiKey(let store, let from):
             guard let key = from.extract(from: request) else { return .absent }

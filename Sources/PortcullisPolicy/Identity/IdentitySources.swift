@@ -37,6 +37,8 @@ public final class IdentitySources: Sendable {
     /// Every source applied to `request`.
     func resolve(_ request: AuthzRequest) -> IdentityResolution {
         var r = IdentityResolution()
+        var jwtFailures: [(from: TokenSource, failure: IdentityFailure, owns: Bool)] = []
+        var verifiedFrom: [TokenSource] = []
         for source in sources {
             switch source.resolve(request) {
             case .absent:
@@ -44,9 +46,13 @@ public final class IdentitySources: Sendable {
             case .present(let value):
                 r.values.append((.string(source.name), DataValue.cel(value)))
                 r.present.append(source.name)
-            case .invalid(let reason, let detail, let challenge):
-                if r.failure == nil {
-                    r.failure = IdentityFailure(source: source.name, reason: reason, detail: detail, challenge: challenge)
+                if case .jwt(_, let from, _) = source.kind { verifiedFrom.append(from) }
+            case .invalid(let reason, let detail, let challenge, let owns):
+                let failure = IdentityFailure(source: source.name, reason: reason, detail: detail, challenge: challenge)
+                if case .jwt(_, let from, _) = source.kind {
+                    jwtFailures.append((from, failure, owns))
+                } else if r.failure == nil {
+                    r.failure = failure
                 }
             case .spoofed(let headers, let principal):
                 r.headersToRemove += headers.filter { !r.headersToRemove.contains($0) }
@@ -55,6 +61,12 @@ public final class IdentitySources: Sendable {
                     "identity \(source.name): edge headers \(headers.joined(separator: ", ")) from \(peer), which is no gateway: ignored and removed")
                 r.spoofed.append(source.name)
             }
+        }
+        // A token that verified under one jwt source is not invalid because another source reading the same
+        // place (another issuer) refused it. Otherwise report the failure of the source the token belongs to.
+        let unresolved = jwtFailures.filter { !verifiedFrom.contains($0.from) }
+        if r.failure == nil, let pick = unresolved.first(where: \.owns) ?? unresolved.first {
+            r.failure = pick.failure
         }
         return r
     }

@@ -206,3 +206,45 @@ extension AuthzRequest {
         return r
     }
 }
+
+@Suite struct SeveralIssuersTests {
+    static let otherIssuer = """
+        sources:
+          users: {kind: jwt, issuer: https://idp.example, audiences: [orders], jwks_file: keys/idp.jwks.json}
+          staff: {kind: jwt, issuer: https://staff-idp.example, audiences: [orders], jwks_file: keys/staff.jwks.json}
+        """
+    static let policies = """
+        name: p
+        selector: {paths: ["/admin/{**}"]}
+        identity: [users, staff]
+        rules: [{action: allow, when: ["has(identity.staff) || identity.users.role == 'admin'"]}]
+        """
+
+    func bundle() throws -> CompiledBundle {
+        let staffJWKS = JSONValue.object(["keys": .array([
+            .object(try IdentityFixture.otherKey.publicKey.jwk(kid: "s1", algorithm: .rs256).mapValues(JSONValue.string)),
+        ])]).serialized()
+        var files = IdentityFixture.files(identity: Self.otherIssuer, policies: Self.policies)
+        files["keys/staff.jwks.json"] = staffJWKS
+        return try BundleLoader.load(files: BundleFiles(files))
+    }
+
+    @Test func aTokenOfEitherIssuerIsAcceptedOnTheSameHeader() throws {
+        let b = try bundle()
+        let user = IdentityFixture.token(claims: ["role": .string("admin")])
+        let staff = IdentityFixture.token(kid: "s1", signer: IdentityFixture.otherKey, iss: "https://staff-idp.example")
+        for t in [user, staff] {
+            let d = b.decide(IdentityFixture.request(path: "/admin/x", headers: [("authorization", "Bearer " + t)]))
+            #expect(d.allowed, "\(d.errors)")
+        }
+    }
+
+    @Test func theFailureReportedIsTheOneOfTheTokensIssuer() throws {
+        let b = try bundle()
+        let expiredStaff = IdentityFixture.token(kid: "s1", signer: IdentityFixture.otherKey, exp: SystemClock.now() - 3600,
+                                                 iss: "https://staff-idp.example")
+        let d = b.decide(IdentityFixture.request(path: "/admin/x", headers: [("authorization", "Bearer " + expiredStaff)]))
+        #expect(d.httpStatus == 401)
+        #expect(d.errors.first == "identity staff: token expired")
+    }
+}
