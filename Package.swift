@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CEL", dependencies: ["LinearRegex", "CELSupport"]),
         .target(
             name: "PortcullisPolicy",
-            dependencies: ["CEL", "PortcullisModel", "LinearRegex", "CELSupport", "JSONSchema", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CEL", "PortcullisModel", "LinearRegex", "CELSupport", "JSONSchema", "PortcullisIdentity", .product(name: "Yams", package: "Yams")]
         ),
         .systemLibrary(name: "CGRPC", path: "Sources/CGRPC"),
         .target(
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "LinearRegexTests", dependencies: ["LinearRegex"]),
         .testTarget(name: "CELSupportTests", dependencies: ["CELSupport"]),
         .testTarget(name: "CELTests", dependencies: ["CEL"]),
-        .testTarget(name: "PortcullisPolicyTests", dependencies: ["PortcullisPolicy", "CEL", "PortcullisModel"]),
+        .testTarget(name: "PortcullisPolicyTests", dependencies: ["PortcullisPolicy", "CEL", "PortcullisModel", "PortcullisIdentity"]),
         .testTarget(name: "PortcullisCodecTests", dependencies: ["PortcullisCodec", "PortcullisModel"]),
         .testTarget(name: "PortcullisTransportTests", dependencies: ["PortcullisTransport", "CGRPC"]),
         .testTarget(name: "PortcullisIdentityTests", dependencies: ["PortcullisIdentity", "PortcullisModel", "JSONSchema"]),

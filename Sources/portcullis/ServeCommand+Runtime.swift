@@ -52,6 +52,8 @@ extension ServeCommand {
                 let compiled = try BundleLoader.load(path: directory)
                 for warning in compiled.warnings { ServeLog.write(warning.description) }
                 ServeLog.write("bundle \(compiled.name) revision \(compiled.revision): \(compiled.policyCount) policies, \(compiled.ruleCount) rules")
+                // JWKS URLs of identity sources are fetched in the background from now on; a check never waits for them.
+                compiled.identitySources.start()
                 return compiled
             } catch {
                 throw ServeBundleError(description: "\(error)")

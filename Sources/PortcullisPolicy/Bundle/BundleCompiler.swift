@@ -20,6 +20,7 @@ struct BundleCompiler {
         var dataEntries: [(path: [String], value: CELValue, file: String)] = []
         var testDocuments: [(SourceFile, [Node])] = []
         var sawManifest = false
+        var identitySources: [Located<IdentitySource>]?
 
         for path in files.paths {
             let role = BundleFileRole(path: path)
@@ -46,6 +47,12 @@ struct BundleCompiler {
                 }
             case .test:
                 testDocuments.append((file, documents))
+            case .identity:
+                if identitySources != nil {
+                    sink.error("the bundle has both identity.yaml and identity.yml", file: path)
+                    continue
+                }
+                identitySources = IdentityParser(reader: reader, files: files).sources(documents)
             case .other:
                 break
             }
@@ -72,6 +79,7 @@ struct BundleCompiler {
             rules += policyRules
         }
         bodySchemas.compileUnreferenced()
+        checkIdentityReferences(policySpecs, declared: identitySources)
         if policies.isEmpty, sawManifest, !sink.hasErrors { sink.warning("the bundle has no policies: every request gets the bundle default", at: SourceLocation(file: "manifest.yaml", line: 1, column: 1)) }
 
         let data = buildData(dataEntries)
@@ -84,7 +92,7 @@ struct BundleCompiler {
         if sink.hasErrors { return (nil, diagnostics) }
         let bundle = CompiledBundle(
             manifest: manifest, policies: policies, rules: rules, table: table, data: data, tests: tests,
-            warnings: diagnostics)
+            warnings: diagnostics, identity: IdentitySources((identitySources ?? []).map(\.value)))
         return (bundle, diagnostics)
     }
 

@@ -29,6 +29,8 @@ enum BundleFileRole: Equatable {
     case policy
     case data
     case test
+    /// `identity.yaml`: the bundle's identity sources.
+    case identity
     /// Other files (documentation, schemas, keys): kept, not parsed as policies.
     case other
 
@@ -40,6 +42,8 @@ enum BundleFileRole: Equatable {
         let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
         if path == "manifest.yaml" || path == "manifest.yml" {
             self = .manifest
+        } else if path == "identity.yaml" || path == "identity.yml" {
+            self = .identity
         } else if parts.first == "data" {
             self = (isYAML || path.hasSuffix(".json")) ? .data : .other
         } else if parts.first == "tests" {

@@ -51,6 +51,9 @@ extension CompiledBundle {
             trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .matched))
         }
 
+        // A selected policy whose `identity:` sources are all absent: 401 before any rule runs.
+        if let unmet = unmetIdentityRequirement(selected, identity: identity) { return unmet }
+
         // 2. Their rules that can match.
         var outcomes = selected.map { PolicyOutcome(policy: $0) }
         for id in indexed ? ruleIndex.candidates(facts) : allRules {

@@ -18,14 +18,17 @@ public final class CompiledBundle: Authorizer, Sendable {
     let defaultAllow: Bool
     let selectorIndex: CandidateIndex
     let ruleIndex: CandidateIndex
+    /// The identity sources of `identity.yaml`, applied before the policies run.
+    public let identitySources: IdentitySources
     /// Every policy and rule id, for the reference evaluation.
     let allPolicies: [Int32]
     let allRules: [Int32]
 
     init(
         manifest: ManifestSpec, policies: [CompiledPolicy], rules: [CompiledRule], table: VariableTable, data: CELValue,
-        tests: [PolicyTest], warnings: [Diagnostic]
+        tests: [PolicyTest], warnings: [Diagnostic], identity: IdentitySources = .none
     ) {
+        identitySources = identity
         name = manifest.name
         revision = manifest.revision
         description = manifest.description
@@ -61,7 +64,7 @@ public final class CompiledBundle: Authorizer, Sendable {
     /// Decides on a request, consulting only the rules the index offers.
     public func decide(_ request: AuthzRequest) -> Decision {
         var trace: [ExplainEntry]?
-        return evaluate(request, indexed: true, trace: &trace)
+        return evaluateWithIdentity(request, indexed: true, trace: &trace)
     }
 
     /// Decides with the outputs of identity sources bound to `identity` in expressions (`identity.jwt.claims.sub`):
@@ -81,13 +84,13 @@ public final class CompiledBundle: Authorizer, Sendable {
     /// Decides and explains: for every rule the index offered, whether it matched and, if not, why.
     public func explain(_ request: AuthzRequest) -> Explanation {
         var trace: [ExplainEntry]? = []
-        let decision = evaluate(request, indexed: true, trace: &trace)
+        let decision = evaluateWithIdentity(request, indexed: true, trace: &trace)
         return Explanation(decision: decision, entries: trace ?? [])
     }
 
     /// The same decision computed without the index, by evaluating every policy and rule.
     public func decideWithoutIndex(_ request: AuthzRequest) -> Decision {
         var trace: [ExplainEntry]?
-        return evaluate(request, indexed: false, trace: &trace)
+        return evaluateWithIdentity(request, indexed: false, trace: &trace)
     }
 }

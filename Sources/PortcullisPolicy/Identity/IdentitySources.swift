@@ -1,0 +1,81 @@
+import CEL
+import PortcullisIdentity
+import PortcullisModel
+
+/// A bundle's identity sources, compiled once at load. Immutable and shareable; remote JWKS
+/// providers refresh in the background once `start()` is called (when the bundle is activated).
+public final class IdentitySources: Sendable {
+    public let sources: [IdentitySource]
+
+    public static let none = IdentitySources([])
+
+    public init(_ sources: [IdentitySource]) {
+        self.sources = sources
+    }
+
+    public var isEmpty: Bool { sources.isEmpty }
+    public var names: [String] { sources.map(\.name) }
+
+    /// The remote JWKS providers, by source name.
+    public var remoteProviders: [(name: String, provider: RemoteJWKSProvider)] {
+        sources.compactMap { s in
+            if case .jwt(_, _, let remote?) = s.kind { return (s.name, remote) }
+            return nil
+        }
+    }
+
+    /// Starts the background refresh of every JWKS URL (idempotent; never blocks).
+    public func start() {
+        for (_, p) in remoteProviders { p.start() }
+    }
+
+    /// Stops the background refreshes.
+    public func stop() {
+        for (_, p) in remoteProviders { p.stop() }
+    }
+
+    /// Every source applied to `request`.
+    func resolve(_ request: AuthzRequest) -> IdentityResolution {
+        var r = IdentityResolution()
+        for source in sources {
+            switch source.resolve(request) {
+            case .absent:
+                continue
+            case .present(let value):
+                r.values.append((.string(source.name), DataValue.cel(value)))
+                r.present.append(source.name)
+            case .invalid(let reason, let detail, let challenge):
+                if r.failure == nil {
+                    r.failure = IdentityFailure(source: source.name, reason: reason, detail: detail, challenge: challenge)
+                }
+            case .spoofed(let headers, let principal):
+                r.headersToRemove += headers.filter { !r.headersToRemove.contains($0) }
+                let peer = principal.isEmpty ? "a peer without a principal" : "peer \(principal)"
+                r.notes.append(
+                    "identity \(source.name): edge headers \(headers.joined(separator: ", ")) from \(peer), which is no gateway: ignored and removed")
+                r.spoofed.append(source.name)
+            }
+        }
+        return r
+    }
+}
+
+/// A credential that was present but did not verify.
+struct IdentityFailure {
+    let source: String
+    let reason: String
+    let detail: String
+    let challenge: String?
+}
+
+/// The identity sources' outputs for one request.
+struct IdentityResolution {
+    var values: [(CELValue, CELValue)] = []
+    var present: [String] = []
+    var failure: IdentityFailure?
+    var headersToRemove: [String] = []
+    var notes: [String] = []
+    var spoofed: [String] = []
+
+    var celValue: CELValue { .map(CELMap(values)) }
+}
