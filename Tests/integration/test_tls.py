@@ -3,6 +3,8 @@ certificates re-read when their files change, and Envoy talking to Portcullis ov
 import socket
 import ssl
 import subprocess
+import threading
+import time
 
 import grpc
 import pytest
@@ -222,3 +224,41 @@ def test_envoy_decides_through_portcullis_over_mtls(start_server, pki, tmp_path)
             if envoy:
                 envoy.close()
         upstream.close()
+
+
+def test_handshakes_never_fail_while_certificates_rotate(start_server, pki, tmp_path):
+    cert, key = tmp_path / "tls.crt", tmp_path / "tls.key"
+    replace_atomically(cert, pki["server"][0])
+    replace_atomically(key, pki["server"][1])
+    server = start_server(tls_args(pki, cert=cert, key=key))
+    pairs = [pki["server"], pki["server2"]]
+    served, failures, handshakes, stop = set(), [], [], threading.Event()
+
+    def connect():
+        while not stop.is_set():
+            try:
+                served.add(served_certificate(server.port, pki["ca"]))
+                handshakes.append(1)
+            except (OSError, ssl.SSLError) as e:
+                failures.append(repr(e))
+
+    clients = [threading.Thread(target=connect) for _ in range(2)]
+    for c in clients:
+        c.start()
+    try:
+        for i in range(20):
+            new_cert, new_key = pairs[(i + 1) % 2]
+            replace_atomically(key, new_key)  # key first: a half-done rotation keeps the old pair
+            time.sleep(0.01)
+            replace_atomically(cert, new_cert)
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for c in clients:
+            c.join()
+    assert not failures, failures[:3]
+    assert len(handshakes) >= 40, len(handshakes)
+    assert served == {der_of(pki["server"][0]), der_of(pki["server2"][0])}
+    with secure_channel(server.address, pki["ca"]) as ch:
+        assert check(ch) == 0
+    assert server.proc.poll() is None
