@@ -321,8 +321,6 @@ def token(mesh, role, **claims):
     return jwt.encode(payload, mesh.signing_key, algorithm="RS256", headers={"kid": KID})
 
 
-@pytest.mark.xfail(strict=True, reason="JWT and body-schema identity sources are not in the policy language "
-                   "on main yet (issue 5): the bundle has no create-order rule until they land")
 def test_jwt_role_and_body_schema(mesh):
     order = json.dumps({"sku": "ABC-1234", "quantity": 2})
 
