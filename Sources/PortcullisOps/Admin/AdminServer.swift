@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The admin HTTP endpoint (`--admin 127.0.0.1:9192`), on a minimal HTTP/1.1 server of its own
+/// The admin HTTP endpoint (`--admin 127.0.0.1:9192`), on swift-nio's HTTP/1.1 pipeline
 /// (`AdminHTTPServer`: GET and HEAD, one request per connection):
 ///
 /// - `GET /healthz`: 200 `ok` while the process lives.
