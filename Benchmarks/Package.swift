@@ -50,6 +50,17 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "IdentityDecisionBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "PortcullisPolicy", package: "portcullis"),
+                .product(name: "PortcullisIdentity", package: "portcullis"),
+                .product(name: "PortcullisModel", package: "portcullis"),
+            ],
+            path: "Benchmarks/IdentityDecisionBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "CodecBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -46,6 +46,7 @@ public final class RemoteJWKSProvider: JWKSProvider {
         var fetches = 0
         var inFlight = false
         var loop: Task<Void, Never>?
+        var observer: (@Sendable (Bool) -> Void)?
     }
 
     public let url: String
@@ -80,6 +81,11 @@ public final class RemoteJWKSProvider: JWKSProvider {
         if go {
             Task.detached { [weak self] in await self?.refresh() }
         }
+    }
+
+    /// Calls `observer` after every fetch with whether keys were loaded (for metrics).
+    public func observeRefreshes(_ observer: @escaping @Sendable (Bool) -> Void) {
+        state.withLock { $0.observer = observer }
     }
 
     /// Starts the background refresh loop (idempotent). The first fetch starts at once.
@@ -135,7 +141,7 @@ public final class RemoteJWKSProvider: JWKSProvider {
             failure = "\(error)"
         }
         let finished = clock()
-        state.withLock { s in
+        let observer = state.withLock { s in
             s.inFlight = false
             if let loaded {
                 s.keys = loaded
@@ -144,7 +150,9 @@ public final class RemoteJWKSProvider: JWKSProvider {
             } else {
                 s.lastError = failure
             }
+            return s.observer
         }
+        observer?(loaded != nil)
         return loaded != nil
     }
 

@@ -53,7 +53,7 @@ extension ServeCommand {
                 for warning in compiled.warnings { ServeLog.write(warning.description) }
                 ServeLog.write("bundle \(compiled.name) revision \(compiled.revision): \(compiled.policyCount) policies, \(compiled.ruleCount) rules")
                 // JWKS URLs of identity sources are fetched in the background from now on; a check never waits for them.
-                compiled.identitySources.start()
+                compiled.identitySources.start { ok in metrics.recordJWKSRefresh(success: ok) }
                 return compiled
             } catch {
                 throw ServeBundleError(description: "\(error)")

@@ -139,3 +139,17 @@ final class ManualClock: Sendable {
         }
     }
 }
+
+@Suite struct RemoteJWKSObserverTests {
+    @Test func theObserverIsToldEveryFetchResult() async throws {
+        let idp = FakeIdP()
+        try idp.serve(JWKSet(keys: [JWK(key: TestKeys.rsa.publicKey, keyID: "k1")]))
+        let provider = RemoteJWKSProvider(url: "https://idp.example/jwks", fetcher: idp.fetcher)
+        let results = Mutex<[Bool]>([])
+        provider.observeRefreshes { ok in results.withLock { $0.append(ok) } }
+        #expect(await provider.refresh())
+        idp.state.withLock { $0.failing = true }
+        #expect(await provider.refresh() == false)
+        #expect(results.withLock { $0 } == [true, false])
+    }
+}

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from checks import check_request, headers_of, stub
 from conftest import Server, wait_until
 from envoy_harness import EchoUpstream, Envoy, free_port
+from ops_support import admin_get, metric, parse_metrics
 
 ISSUER = "https://idp.test"
 AUDIENCE = "orders"
@@ -302,6 +303,23 @@ def test_the_decision_log_records_a_spoofing_attempt(tmp_path, jwks_server, star
     assert check(a, "/elsewhere", {"x-authenticated-user": "mallory"}).status.code == 0
     assert wait_until(lambda: log.exists() and "no gateway" in log.read_text(), timeout=10), \
         log.read_text() if log.exists() else "no log"
+
+
+def test_jwks_fetches_are_counted_by_result(tmp_path, jwks_server, start_server):
+    directory = tmp_path / "bundle"
+    write_bundle(directory, jwks_server, free_port())
+    admin = free_port()
+    start_server(["--bundle", str(directory), "--admin", f"127.0.0.1:{admin}"])
+
+    def counted():
+        status, text = admin_get(admin, "/metrics")
+        if status != 200:
+            return False
+        samples, _ = parse_metrics(text)
+        return (metric(samples, "portcullis_jwks_refreshes_total", result="success") >= 1
+                and metric(samples, "portcullis_jwks_refreshes_total", result="failure") >= 1)
+    # /jwks loads (success); the closed port fails at once (failure); /slow is still pending.
+    assert wait_until(counted, timeout=15)
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,13 @@ public final class IdentitySources: Sendable {
         }
     }
 
-    /// Starts the background refresh of every JWKS URL (idempotent; never blocks).
-    public func start() {
-        for (_, p) in remoteProviders { p.start() }
+    /// Starts the background refresh of every JWKS URL (idempotent; never blocks). `onRefresh` is told the
+    /// result of every fetch (for metrics).
+    public func start(onRefresh: (@Sendable (Bool) -> Void)? = nil) {
+        for (_, p) in remoteProviders {
+            if let onRefresh { p.observeRefreshes(onRefresh) }
+            p.start()
+        }
     }
 
     /// Stops the background refreshes.
