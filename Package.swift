@@ -62,12 +62,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(name: "CHeapStats"),
         .target(name: "PortcullisCodec", dependencies: ["CEnvoyProto", "PortcullisModel"]),
         .executableTarget(
             name: "portcullis",
             dependencies: [
                 "PortcullisModel", "CEL", "PortcullisPolicy", "PortcullisTransport", "PortcullisCodec", "PortcullisOps",
-                "PortcullisIdentity",
+                "PortcullisIdentity", "CHeapStats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -88,6 +88,20 @@ public struct CELMap: Sendable {
         storage = Storage(b)
     }
 
+    /// A string map from header-style pairs: a repeated key's values are joined with `separator`, in order.
+    public init(joining pairs: some Sequence<(String, String)>, separator: String) {
+        var b = Builder()
+        for (k, v) in pairs {
+            let key = CELMapKey.string(CELStringKey(k))
+            if let i = b.position(key), case .string(let old) = b.valueList[i] {
+                b.valueList[i] = .string(old + separator + v)
+            } else {
+                b.insert(.string(k), .string(v))
+            }
+        }
+        storage = Storage(b)
+    }
+
     func position(_ k: CELMapKey) -> Int? {
         let st = storage
         if let index = st.index { return index[k] }

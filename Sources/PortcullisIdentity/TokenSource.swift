@@ -16,7 +16,9 @@ public enum TokenSource: Sendable, Hashable {
     /// absent. Several occurrences (two headers, two parameters) yield the first.
     public func extract(from request: AuthzRequest) -> String? {
         guard let http = request.http else { return nil }
-        return extract(headers: http.headers, query: http.query)
+        // The query string is found only for a query source: most sources read a header.
+        if case .query = self { return extract(headers: http.headers, query: http.query) }
+        return extract(headers: http.headers)
     }
 
     /// The same over headers and a raw query string.

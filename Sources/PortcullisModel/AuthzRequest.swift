@@ -117,12 +117,12 @@ public struct HTTPRequestInfo: Sendable {
 
     /// The raw query string, without the `?`; empty when there is none.
     public var query: Substring {
-        if let q = path.firstIndex(of: "?") {
-            let rest = path[path.index(after: q)...]
-            if let f = rest.firstIndex(of: "#") { return rest[..<f] }
-            return rest
-        }
-        return ""
+        // On UTF-8 bytes: `?` and `#` are ASCII, so the indices are character boundaries.
+        let bytes = path.utf8
+        guard let q = bytes.firstIndex(of: UInt8(ascii: "?")) else { return "" }
+        let rest = path[bytes.index(after: q)...]
+        if let f = rest.utf8.firstIndex(of: UInt8(ascii: "#")) { return rest[..<f] }
+        return rest
     }
 
     /// True when Envoy marked the body as truncated (`x-envoy-auth-partial-body: true`).

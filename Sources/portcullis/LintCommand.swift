@@ -15,6 +15,9 @@ struct LintCommand: ParsableCommand {
     @Argument(help: "The bundle: a directory, .tar.gz or .tar file.")
     var bundle: String
 
+    @Flag(name: .long, help: "Also print the compiled bundle's rule count, load time and retained heap bytes.")
+    var stats = false
+
     func run() throws {
         let diagnostics = BundleLoader.lint(path: bundle)
         for d in diagnostics { print(d.description) }
@@ -22,5 +25,9 @@ struct LintCommand: ParsableCommand {
         let warnings = diagnostics.count - errors
         print("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         if errors > 0 { throw ExitCode(1) }
+        if stats, let m = Self.measureCompiledBundle(path: bundle) {
+            let mib = Double(m.bytes) / 1_048_576
+            print("compiled: \(m.rules) rules, loaded in \(Int(m.seconds * 1000)) ms, retains \(m.bytes) bytes (\((mib * 10).rounded() / 10) MiB) of heap")
+        }
     }
 }

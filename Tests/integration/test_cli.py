@@ -86,6 +86,23 @@ def test_test_and_lint_on_the_example_bundle():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def test_lint_stats_reports_the_compiled_bundles_heap(tmp_path):
+    import re
+    from bundle_gen import write_rules_bundle
+    sizes = {}
+    for n in (10, 1000):
+        write_rules_bundle(tmp_path / str(n), n)
+        r = run("lint", "--stats", str(tmp_path / str(n)))
+        assert r.returncode == 0, r.stdout + r.stderr
+        m = re.search(r"compiled: (\d+) rules, loaded in \d+ ms, retains (\d+) bytes", r.stdout)
+        assert m, r.stdout
+        assert int(m.group(1)) == n
+        sizes[n] = int(m.group(2))
+    # The figure is the bundle's own: it grows with the rules (a few hundred bytes to a few KB a rule).
+    assert 0 < sizes[10] < sizes[1000]
+    assert 100 * 1000 < sizes[1000] < 20 * 1000 * 1000
+
+
 def test_a_failing_policy_test_and_a_broken_bundle_exit_non_zero(tmp_path):
     bundle = tmp_path / "b"
     shutil.copytree(ROOT / "policies", bundle)

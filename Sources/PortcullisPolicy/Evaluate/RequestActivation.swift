@@ -64,17 +64,7 @@ final class RequestActivation: CELActivation {
         case .requestScheme: return http.map { .string($0.scheme) }
         case .requestHeaders:
             guard let http else { return nil }
-            var names: [String] = []
-            var values: [String: String] = [:]
-            for field in http.headers {
-                if let existing = values[field.name] {
-                    values[field.name] = existing + "," + field.value
-                } else {
-                    names.append(field.name)
-                    values[field.name] = field.value
-                }
-            }
-            return .map(CELMap(names.map { (CELValue.string($0), CELValue.string(values[$0] ?? "")) }))
+            return .map(CELMap(joining: http.headers.lazy.map { ($0.name, $0.value) }, separator: ","))
         case .requestTime:
             return request.time.flatMap { Self.timestamp($0) }
         case .requestID: return http.map { .string($0.id) }

@@ -167,6 +167,19 @@ import Testing
         #expect(a.decide(Fixture.request(headers: [("x-tier", "gold")])).allowed)
     }
 
+    @Test func repeatedHeadersAreJoinedInOrderAndManyHeadersAreFound() throws {
+        let b = try Fixture.bundle("""
+            name: p
+            rules:
+              - {name: joined, action: allow, when: ['request.headers["x-a"] == "1,2,3" && request.headers["x-last"] == "z"']}
+            """)
+        let many = (0..<12).map { ("x-h\($0)", "v") }
+        #expect(b.decide(Fixture.request(headers: [("x-a", "1"), ("x-last", "z"), ("x-a", "2"), ("x-a", "3")])).allowed)
+        #expect(b.decide(Fixture.request(headers: many + [("x-a", "1"), ("x-a", "2")] + many + [("x-a", "3"), ("x-last", "z")])).allowed)
+        #expect(!b.decide(Fixture.request(headers: [("x-a", "2"), ("x-a", "1"), ("x-a", "3"), ("x-last", "z")])).allowed)
+        #expect(!b.decide(Fixture.request(headers: [("x-a", "1,2"), ("x-last", "z")])).allowed)
+    }
+
     @Test func dryRunPolicyIsRecordedAndRequestProceeds() throws {
         let b = try Fixture.bundle("""
             - name: base
