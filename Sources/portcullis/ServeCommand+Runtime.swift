@@ -5,6 +5,7 @@ import PortcullisModel
 import PortcullisOps
 import PortcullisPolicy
 import PortcullisTransport
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,6 +44,8 @@ extension ServeCommand {
             ServeLog.write("error: --bundle \(bundle): \(error)")
             throw ExitCode(64)
         }
+        // The identity sources of the bundle last activated: their JWKS refreshes stop when the next one replaces it.
+        let activeIdentity = Mutex<IdentitySources?>(nil)
         let manager = BundleManager(
             source: source, store: store,
             options: .init(verification: settings.verification, persistence: settings.persistence),
@@ -53,7 +56,13 @@ extension ServeCommand {
                 for warning in compiled.warnings { ServeLog.write(warning.description) }
                 ServeLog.write("bundle \(compiled.name) revision \(compiled.revision): \(compiled.policyCount) policies, \(compiled.ruleCount) rules")
                 // JWKS URLs of identity sources are fetched in the background from now on; a check never waits for them.
+                // (A compiled bundle is always installed: the manager calls this only for new content.)
                 compiled.identitySources.start { ok in metrics.recordJWKSRefresh(success: ok) }
+                let previous = activeIdentity.withLock { active in
+                    defer { active = compiled.identitySources }
+                    return active
+                }
+                previous?.stop()
                 return compiled
             } catch {
                 throw ServeBundleError(description: "\(error)")
