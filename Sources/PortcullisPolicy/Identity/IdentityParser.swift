@@ -258,9 +258,10 @@ struct IdentityParser {
             keys = StaticJWKSProvider(.empty)
         }
         guard ok, let keys else { return nil }
-        let verifier = JWTVerifier(
-            keys: keys, hmacSecret: secret, validation: validation, cache: cacheSize > 0 ? VerifiedTokenCache(capacity: cacheSize) : nil)
-        return .jwt(verifier, from: from, remote: remote)
+        // Verified tokens are cached (by digest, until exp + leeway) as the identity value built from them, in front
+        // of the verifier; the verifier's own VerifiedTokenCache would only hold the same tokens a second time.
+        let verifier = JWTVerifier(keys: keys, hmacSecret: secret, validation: validation, cache: nil)
+        return .jwt(verifier, from: from, remote: remote, cache: cacheSize > 0 ? IdentityValueCache(capacity: cacheSize) : nil)
     }
 
     private func apiKey(_ what: String, _ f: [String: Node], at node: Node) -> IdentitySource.Kind? {
@@ -282,7 +283,7 @@ struct IdentityParser {
             return nil
         }
         do {
-            return .apiKey(try APIKeyStore(json: json), from: from)
+            return .apiKey(try APIKeyStore(json: json), from: from, cache: IdentityValueCache(capacity: 10_000))
         } catch {
             reader.sink.error("keys_file \(String(reflecting: path.value)): \(error)", at: path.location)
             return nil

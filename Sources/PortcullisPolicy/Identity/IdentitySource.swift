@@ -1,3 +1,4 @@
+import CEL
 import PortcullisIdentity
 import PortcullisModel
 
@@ -5,9 +6,9 @@ import PortcullisModel
 public struct IdentitySource: Sendable {
     public enum Kind: Sendable {
         /// A bearer token verified here (JWKS file or URL, or an HMAC secret).
-        case jwt(JWTVerifier, from: TokenSource, remote: RemoteJWKSProvider?)
+        case jwt(JWTVerifier, from: TokenSource, remote: RemoteJWKSProvider?, cache: IdentityValueCache?)
         /// An API key looked up by its SHA-256 digest.
-        case apiKey(APIKeyStore, from: TokenSource)
+        case apiKey(APIKeyStore, from: TokenSource, cache: IdentityValueCache)
         /// Edge identity headers, believed only from a gateway principal.
         case edge(EdgeIdentityHeaders, userHeader: String, groupsHeader: String?)
         /// A JWT payload Envoy's jwt_authn filter already verified (`metadata_context`).
@@ -41,7 +42,7 @@ enum IdentitySourceOutcome {
     /// No credential for this source.
     case absent
     /// A proven identity, as the object expressions read under `identity.<name>`.
-    case present(JSONValue)
+    case present(CELValue)
     /// A credential present but invalid: the request is refused with 401.
     /// `ownsCredential`: the credential is meant for this source (a token of one of its issuers), so its
     /// failure is the one to report when several sources read the same place.
@@ -53,27 +54,39 @@ enum IdentitySourceOutcome {
 extension IdentitySource {
     func resolve(_ request: AuthzRequest) -> IdentitySourceOutcome {
         switch kind {
-        case .jwt(let verifier, let from, _):
+        case .jwt(let verifier, let from, _, let cache):
             guard let token = from.extract(from: request) else { return .absent }
+            // A token seen before (same digest, not expired): its value as it was built then.
+            let now = verifier.validation.clock()
+            let digest = cache.map { _ in SHA256Digest(of: token) }
+            if let cache, let digest, let hit = cache.lookup(digest, now: now) { return .present(hit) }
             do {
                 let verified = try verifier.verify(token)
-                return .present(Self.tokenValue(claims: verified.claims))
+                let value = DataValue.cel(Self.tokenValue(claims: verified.claims))
+                if let cache, let digest, let exp = verified.expiresAt {
+                    cache.insert(digest, value, validUntil: exp + verifier.validation.leeway, now: now)
+                }
+                return .present(value)
             } catch {
                 // Failure path only: whose token is it? (Several jwt sources may read the same header.)
                 let issuer = (try? JWT.parse(token, maxBytes: verifier.validation.maxTokenBytes))?.issuer
                 let owns = issuer.map { verifier.validation.issuers.contains($0) } ?? true
                 return .invalid(reason: error.reason, detail: error.description, challenge: error.challenge(), ownsCredential: owns)
             }
-        case .apiKey(let store, let from):
+        case .apiKey(let store, let from, let cache):
             guard let key = from.extract(from: request) else { return .absent }
-            guard let entry = store.lookup(key) else {
+            let digest = SHA256Digest(of: key)
+            if let hit = cache.lookup(digest, now: 0) { return .present(hit) }
+            guard let entry = store.lookup(digest: digest) else {
                 return .invalid(reason: "unknown API key", detail: "unknown API key", challenge: nil)
             }
             var o: [String: JSONValue] = [
                 "owner": .string(entry.owner), "scopes": .array(entry.scopes.map(JSONValue.string)),
             ]
             o["metadata"] = .object(entry.metadata)
-            return .present(.object(o))
+            let value = DataValue.cel(.object(o))
+            cache.insert(digest, value, validUntil: .infinity, now: 0)
+            return .present(value)
         case .edge(let edge, let userHeader, let groupsHeader):
             switch edge.evaluate(request) {
             case .absent:
@@ -83,17 +96,17 @@ extension IdentitySource {
             case .trusted(let values):
                 guard let user = values[userHeader], !user.isEmpty else { return .absent }
                 let groups = groupsHeader.flatMap { values[$0] }.map(EdgeIdentityHeaders.list) ?? []
-                return .present(.object(["user": .string(user), "groups": .array(groups.map(JSONValue.string))]))
+                return .present(.map(CELMap(["user": .string(user), "groups": .list(groups.map(CELValue.string))])))
             }
         case .envoyJWT(let metadata):
             guard let claims = metadata.claims(in: request) else { return .absent }
-            return .present(Self.tokenValue(claims: claims))
+            return .present(DataValue.cel(Self.tokenValue(claims: claims)))
         case .workload:
             guard let workload = WorkloadIdentity(source: request.source) else { return .absent }
             if let error = workload.certificateError {
                 return .invalid(reason: "invalid peer certificate", detail: error, challenge: nil)
             }
-            return .present(workload.jsonValue)
+            return .present(DataValue.cel(workload.jsonValue))
         }
     }
 

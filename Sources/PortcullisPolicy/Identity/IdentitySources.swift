@@ -19,7 +19,7 @@ public final class IdentitySources: Sendable {
     /// The remote JWKS providers, by source name.
     public var remoteProviders: [(name: String, provider: RemoteJWKSProvider)] {
         sources.compactMap { s in
-            if case .jwt(_, _, let remote?) = s.kind { return (s.name, remote) }
+            if case .jwt(_, _, let remote?, _) = s.kind { return (s.name, remote) }
             return nil
         }
     }
@@ -48,12 +48,12 @@ public final class IdentitySources: Sendable {
             case .absent:
                 continue
             case .present(let value):
-                r.values.append((.string(source.name), DataValue.cel(value)))
+                r.values.append((.string(source.name), value))
                 r.present.append(source.name)
-                if case .jwt(_, let from, _) = source.kind { verifiedFrom.append(from) }
+                if case .jwt(_, let from, _, _) = source.kind { verifiedFrom.append(from) }
             case .invalid(let reason, let detail, let challenge, let owns):
                 let failure = IdentityFailure(source: source.name, reason: reason, detail: detail, challenge: challenge)
-                if case .jwt(_, let from, _) = source.kind {
+                if case .jwt(_, let from, _, _) = source.kind {
                     jwtFailures.append((from, failure, owns))
                 } else if r.failure == nil {
                     r.failure = failure

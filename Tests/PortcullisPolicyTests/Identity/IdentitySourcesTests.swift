@@ -76,12 +76,29 @@ import Testing
         let b = try IdentityFixture.bundle()
         let token = IdentityFixture.token(claims: ["role": .string("admin")])
         for _ in 0..<3 { #expect(b.decide(IdentityFixture.request(path: "/admin/x", headers: [("authorization", "Bearer " + token)])).allowed) }
-        guard case .jwt(let verifier, _, _)? = b.identitySources.sources.first?.kind else {
-            Issue.record("no jwt source")
+        guard case .jwt(_, _, _, let cache?)? = b.identitySources.sources.first?.kind else {
+            Issue.record("no jwt source with a cache")
             return
         }
-        #expect(verifier.cache?.statistics.hits == 2)
-        #expect(verifier.cache?.statistics.misses == 1)
+        #expect(cache.count == 1)
+    }
+
+    @Test func aCachedTokenStillExpires() {
+        let cache = IdentityValueCache(capacity: 2)
+        let a = SHA256Digest(of: "a")
+        cache.insert(a, .string("alice"), validUntil: 100, now: 0)
+        #expect(cache.lookup(a, now: 99) == .string("alice"))
+        #expect(cache.lookup(a, now: 100) == nil)
+        #expect(cache.count == 0)
+    }
+
+    @Test func aFullCacheDropsExpiredEntriesFirst() {
+        let cache = IdentityValueCache(capacity: 2)
+        cache.insert(SHA256Digest(of: "old"), .int(1), validUntil: 10, now: 0)
+        cache.insert(SHA256Digest(of: "live"), .int(2), validUntil: 1000, now: 0)
+        cache.insert(SHA256Digest(of: "new"), .int(3), validUntil: 1000, now: 50)
+        #expect(cache.lookup(SHA256Digest(of: "live"), now: 50) == .int(2))
+        #expect(cache.lookup(SHA256Digest(of: "new"), now: 50) == .int(3))
     }
 }
 
