@@ -92,16 +92,21 @@ final class AdminHTTPServer: Sendable {
         await withTaskCancellationHandler {
             await waitUntilDone()
         } onCancel: {
-            _ = state.withLock { $0.channel }?.close(mode: .all)
+            closeListener()
         }
     }
 
     /// Stops accepting and closes the listening socket; returns once it is closed.
     func stop() async {
-        let channel = state.withLock { $0.channel }
-        guard let channel else { return }
-        try? await channel.close(mode: .all).get()
+        closeListener()
         await waitUntilDone()
+    }
+
+    /// Closes the listening channel unless it is closed already. No promise: a close that races
+    /// the event loop's shutdown has nothing left to report.
+    private func closeListener() {
+        let channel = state.withLock { s in s.done ? nil : s.channel }
+        channel?.close(mode: .all, promise: nil)
     }
 
     private func waitUntilDone() async {
