@@ -265,3 +265,45 @@ extension AuthzRequest {
         #expect(d.errors.first == "identity staff: token expired")
     }
 }
+
+@Suite struct OtherIdentitySourceTests {
+    @Test func theWorkloadSourceParsesTheSPIFFEPrincipal() throws {
+        let b = try BundleLoader.load(files: BundleFiles(IdentityFixture.files(
+            identity: "sources:\n  peer: {kind: workload}\n",
+            policies: """
+                name: p
+                identity: [peer]
+                rules:
+                  - action: allow
+                    when: ["identity.peer.namespace == 'shop' && identity.peer.service_account == 'web'"]
+                    response: {set_headers: {x-td: identity.peer.trust_domain}}
+                """)))
+        let d = b.decide(IdentityFixture.request(path: "/"))
+        #expect(d.allowed)
+        #expect(d.headers == [HeaderMutation(name: "x-td", value: "cluster.local")])
+        let other = b.decide(IdentityFixture.request(path: "/", source: "spiffe://cluster.local/ns/ops/sa/web"))
+        #expect(!other.allowed && other.httpStatus == 403)
+        let none = b.decide(IdentityFixture.request(path: "/", source: ""))
+        #expect(none.httpStatus == 401)
+    }
+
+    @Test func aTokenCanComeFromAQueryParameterOrACookie() throws {
+        for (field, request) in [
+            ("query: access_token", { (t: String) in IdentityFixture.request(path: "/admin/x?access_token=" + t) }),
+            ("cookie: session", { (t: String) in IdentityFixture.request(path: "/admin/x", headers: [("cookie", "a=1; session=" + t)]) }),
+        ] {
+            let b = try BundleLoader.load(files: BundleFiles(IdentityFixture.files(
+                identity: "sources:\n  users: {kind: jwt, issuer: https://idp.example, audiences: [orders], jwks_file: keys/idp.jwks.json, \(field)}\n",
+                policies: "name: p\nidentity: [users]\nrules: [{action: allow, when: [\"identity.users.role == 'admin'\"]}]\n")))
+            let token = IdentityFixture.token(claims: ["role": .string("admin")])
+            #expect(b.decide(request(token)).allowed, "\(field)")
+            // The bearer header is not read by this source.
+            #expect(b.decide(IdentityFixture.request(path: "/admin/x", headers: [("authorization", "Bearer " + token)])).httpStatus == 401)
+        }
+    }
+
+    @Test func twoIdentityFilesAreRefused() {
+        let e = Fixture.diagnostics(IdentityFixture.files().merging(["identity.yml": "sources: {}\n"]) { a, _ in a })
+        #expect(e.contains { $0.message.contains("both identity.yaml and identity.yml") })
+    }
+}
