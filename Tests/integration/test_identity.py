@@ -50,11 +50,19 @@ def b64(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+ROTATED_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+ROTATION = {"published": [("remote-1", REMOTE_KEY)], "fetches": 0}
+
+
 class JWKSHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/slow":
             time.sleep(20)
-        body = json.dumps({"keys": [jwk(REMOTE_KEY, "remote-1", "RS256")]}).encode()
+        if self.path == "/rotating":
+            ROTATION["fetches"] += 1
+            body = json.dumps({"keys": [jwk(k, kid, "RS256") for kid, k in ROTATION["published"]]}).encode()
+        else:
+            body = json.dumps({"keys": [jwk(REMOTE_KEY, "remote-1", "RS256")]}).encode()
         try:
             self.send_response(200)
             self.send_header("content-type", "application/json")
@@ -112,6 +120,13 @@ sources:
     issuer: {ISSUER}
     audiences: [{AUDIENCE}]
     jwks_url: http://127.0.0.1:{jwks_port}/slow
+  rotating:
+    kind: jwt
+    header: x-rotating-token
+    issuer: {ISSUER}
+    audiences: [{AUDIENCE}]
+    jwks_url: http://127.0.0.1:{jwks_port}/rotating
+    min_refresh_interval: 1
   partner:
     kind: api_key
     header: x-api-key
@@ -131,7 +146,7 @@ sources:
       response: {set_headers: {x-user: identity.user.subject}}
 - name: remote
   selector: {paths: ["/remote/{**}"]}
-  identity: [remote, down, slow]
+  identity: [remote, down, slow, rotating]
   rules: [{name: any, action: allow}]
 - name: partner
   selector: {paths: ["/partner/{**}"]}
@@ -266,6 +281,24 @@ def test_a_slow_jwks_url_never_blocks_a_check(authz):
         response = check(authz, "/remote/x", {"x-slow-token": token(key=REMOTE_KEY, kid="remote-1")}, timeout=2)
         assert response.status.code == UNAUTHENTICATED
         assert "signing keys unavailable" in headers_of(response.denied_response.headers)["www-authenticate"][0]
+
+
+def test_an_unknown_kid_refetches_the_jwks_with_rate_limiting(authz):
+    first = token(key=REMOTE_KEY, kid="remote-1")
+    assert wait_until(lambda: check(authz, "/remote/x", {"x-rotating-token": first}).status.code == 0, timeout=15)
+    # The IdP rotates to a new key: a token with the new kid is refused at first (the keys held do not have it),
+    # triggers a refetch, and is accepted once the new JWKS is in; no check waits for the fetch.
+    ROTATION["published"] = [("remote-1", REMOTE_KEY), ("remote-2", ROTATED_KEY)]
+    second = token(key=ROTATED_KEY, kid="remote-2")
+    assert wait_until(lambda: check(authz, "/remote/x", {"x-rotating-token": second}).status.code == 0, timeout=15)
+    # Rate limited: a burst of unknown kids causes at most a couple of fetches (one per min_refresh_interval).
+    before, started = ROTATION["fetches"], time.monotonic()
+    for i in range(20):
+        unknown = token(key=ROTATED_KEY, kid=f"nope-{i}")
+        assert check(authz, "/remote/x", {"x-rotating-token": unknown}).status.code == UNAUTHENTICATED
+    time.sleep(0.5)
+    elapsed = time.monotonic() - started
+    assert ROTATION["fetches"] - before <= 1 + int(elapsed)  # 20 unknown kids, not 20 fetches
 
 
 def test_api_keys_allow_by_scope_and_an_unknown_key_is_401(authz):

@@ -13,7 +13,7 @@ struct IdentityParser {
     static let fieldsByKind: [String: [String]] = [
         "jwt": [
             "issuer", "issuers", "audiences", "jwks_file", "jwks_url", "algorithms", "leeway", "hmac_secret_file",
-            "header", "cookie", "query", "require_expiry", "refresh_interval", "cache_size",
+            "header", "cookie", "query", "require_expiry", "refresh_interval", "min_refresh_interval", "cache_size",
         ],
         "api_key": ["header", "query", "keys_file"],
         "edge": ["gateways", "user_header", "groups_header"],
@@ -212,6 +212,10 @@ struct IdentityParser {
         if let n = f["refresh_interval"] {
             if let v = reader.int(n, what: "refresh_interval (seconds)", range: 30...86_400) { refresh = v.value } else { ok = false }
         }
+        var minRefresh = 30
+        if let n = f["min_refresh_interval"] {
+            if let v = reader.int(n, what: "min_refresh_interval (seconds)", range: 1...3600) { minRefresh = v.value } else { ok = false }
+        }
         var keys: (any JWKSProvider)?
         var remote: RemoteJWKSProvider?
         switch (f["jwks_file"], f["jwks_url"]) {
@@ -246,7 +250,9 @@ struct IdentityParser {
             }
             let provider = RemoteJWKSProvider(
                 url: url.value,
-                configuration: .init(refreshInterval: Double(refresh), minimumRefreshInterval: min(30, Double(refresh)), retryInterval: 5),
+                configuration: .init(
+                    refreshInterval: Double(refresh), minimumRefreshInterval: Double(min(minRefresh, refresh)),
+                    retryInterval: Double(min(5, minRefresh))),
                 fetcher: HTTPJWKSFetcher.make(timeout: 5, allowHTTP: allowHTTP))
             keys = provider
             remote = provider
