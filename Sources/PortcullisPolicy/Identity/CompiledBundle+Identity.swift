@@ -10,7 +10,15 @@ extension CompiledBundle {
     func evaluateWithIdentity(_ request: AuthzRequest, indexed: Bool, trace: inout [ExplainEntry]?) -> Decision {
         guard !identitySources.isEmpty else { return evaluate(request, indexed: indexed, trace: &trace) }
         let resolution = identitySources.resolve(request)
-        if let failure = resolution.failure { return Self.invalidCredential(failure, notes: resolution.notes) }
+        for name in resolution.present {
+            trace?.append(ExplainEntry(policy: "identity", rule: name, action: "identity", dryRun: false, outcome: .matched))
+        }
+        if let failure = resolution.failure {
+            trace?.append(ExplainEntry(
+                policy: "identity", rule: failure.source, action: "identity", dryRun: false,
+                outcome: .error("invalid credential: \(failure.detail)")))
+            return Self.invalidCredential(failure, notes: resolution.notes)
+        }
         var decision = evaluate(request, indexed: indexed, identity: resolution.celValue, trace: &trace)
         if !resolution.present.isEmpty {
             decision.dynamicMetadata["identity"] = .array(resolution.present.map(JSONValue.string))
