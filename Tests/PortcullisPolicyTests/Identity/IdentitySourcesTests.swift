@@ -307,3 +307,15 @@ extension AuthzRequest {
         #expect(e.contains { $0.message.contains("both identity.yaml and identity.yml") })
     }
 }
+
+@Suite struct IdentityExplainTests {
+    @Test func explainNamesTheSourcesAndTheInvalidCredential() throws {
+        let b = try IdentityFixture.bundle()
+        let ok = b.explain(IdentityFixture.request(path: "/admin/x", headers: [("authorization", "Bearer " + IdentityFixture.token(claims: ["role": .string("admin")]))]))
+        #expect(ok.entries.first == ExplainEntry(policy: "identity", rule: "users", action: "identity", dryRun: false, outcome: .matched))
+        let expired = b.explain(IdentityFixture.request(
+            path: "/admin/x", headers: [("authorization", "Bearer " + IdentityFixture.token(exp: SystemClock.now() - 3600))]))
+        #expect(expired.entries == [ExplainEntry(policy: "identity", rule: "users", action: "identity", dryRun: false,
+                                                 outcome: .error("invalid credential: token expired"))])
+    }
+}
