@@ -2,8 +2,8 @@
 public struct BundleLimits: Sendable {
     /// Regular files in the bundle.
     public var maxFiles: Int = 2_000
-    /// Bytes in any one file.
-    public var maxFileBytes: Int = 8 << 20
+    /// Bytes in any one file (32 MiB: room for an API-key file of about 250,000 keys).
+    public var maxFileBytes: Int = 32 << 20
     /// Bytes of all files together (for an archive: after decompression).
     public var maxTotalBytes: Int = 64 << 20
     /// Bytes of a compressed archive file.
