@@ -3,6 +3,18 @@ import PackageDescription
 
 // Micro-benchmarks (ordo-one/benchmark). A separate package so that `swift build` / `make test` of the main
 // package never builds them. Run with `make bench-cel`.
+
+/// One benchmark suite: Benchmarks/<name>, depending on the benchmark library and the named Portcullis products.
+func suite(_ name: String, _ products: [String], extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [.product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: "portcullis") } + extra,
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "portcullis-benchmarks",
     platforms: [.macOS(.v15)],
@@ -11,64 +23,11 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "CELBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "CEL", package: "portcullis"),
-            ],
-            path: "Benchmarks/CELBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "RegexBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "LinearRegex", package: "portcullis"),
-            ],
-            path: "Benchmarks/RegexBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "PolicyBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PortcullisPolicy", package: "portcullis"),
-                .product(name: "PortcullisModel", package: "portcullis"),
-            ],
-            path: "Benchmarks/PolicyBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "IdentityBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PortcullisIdentity", package: "portcullis"),
-                .product(name: "PortcullisModel", package: "portcullis"),
-            ],
-            path: "Benchmarks/IdentityBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "IdentityDecisionBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PortcullisPolicy", package: "portcullis"),
-                .product(name: "PortcullisIdentity", package: "portcullis"),
-                .product(name: "PortcullisModel", package: "portcullis"),
-            ],
-            path: "Benchmarks/IdentityDecisionBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "CodecBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "PortcullisCodec", package: "portcullis"),
-                .product(name: "PortcullisModel", package: "portcullis"),
-            ],
-            path: "Benchmarks/CodecBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        suite("CELBenchmarks", ["CEL"]),
+        suite("RegexBenchmarks", ["LinearRegex"]),
+        suite("PolicyBenchmarks", ["PortcullisPolicy", "PortcullisModel"]),
+        suite("IdentityBenchmarks", ["PortcullisIdentity", "PortcullisModel"]),
+        suite("IdentityDecisionBenchmarks", ["PortcullisPolicy", "PortcullisIdentity", "PortcullisModel"]),
+        suite("CodecBenchmarks", ["PortcullisCodec", "PortcullisModel"]),
     ]
 )
