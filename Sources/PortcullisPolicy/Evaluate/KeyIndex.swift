@@ -1,7 +1,11 @@
 /// Items keyed by literals a string must equal, start with or end with. Keys are stored by a 64-bit hash, so a
 /// look-up scans the value once and probes only the lengths at which some key exists; a hash collision only adds
 /// a candidate, which full matching then rejects.
-struct KeyIndex: Sendable {
+///
+/// A class so that a look-up reads the tables in place (a struct of dictionaries is copied, and every one
+/// retained, on each read out of an array). Filled by `add` while its `CandidateIndex` is built, then only read:
+/// the bundle that owns it is immutable once compiled.
+final class KeyIndex: @unchecked Sendable {
     private var exact: [UInt64: [Int32]] = [:]
     private var prefix: [UInt64: [Int32]] = [:]
     private var suffix: [UInt64: [Int32]] = [:]
@@ -11,7 +15,7 @@ struct KeyIndex: Sendable {
 
     var isEmpty: Bool { exact.isEmpty && prefix.isEmpty && suffix.isEmpty }
 
-    mutating func add(_ key: IndexKey, item: Int32) {
+    func add(_ key: IndexKey, item: Int32) {
         switch key {
         case .exact(let s):
             exact[Self.hash(s.utf8), default: []].append(item)

@@ -7,7 +7,8 @@ final class RequestActivation: CELActivation {
     let facts: RequestFacts
     private let table: VariableTable
     private let data: CELValue
-    /// Per slot: nil = not computed yet; .some(nil) = unbound. Allocated on the first read.
+    /// Per slot: nil = not computed yet; .some(nil) = unbound. Only variables that cost an allocation to build
+    /// are cached (the rest wrap a string or number the request already holds); allocated on the first such read.
     private var cache: [CELValue??] = []
     /// Set by the evaluator around response expressions.
     var policyName: String = ""
@@ -30,13 +31,30 @@ final class RequestActivation: CELActivation {
         case .ruleName: return .string(ruleName)
         case .requestBodyError: return .string(bodyErrorText)
         case .data: return data
-        default: break
+        case .requestURLPath, .requestQuery, .requestQueryParams, .requestHeaders, .requestTime, .requestBody,
+            .requestRawBody, .sourceMap, .destinationMap, .contextExtensions, .metadata:
+            if cache.isEmpty { cache = Array(repeating: nil, count: table.variables.count) }
+            if let known = cache[slot] { return known }
+            let value = compute(variable)
+            cache[slot] = .some(value)
+            return value
+        default:
+            return compute(variable)
         }
-        if cache.isEmpty { cache = Array(repeating: nil, count: table.variables.count) }
-        if let known = cache[slot] { return known }
-        let value = compute(variable)
-        cache[slot] = .some(value)
-        return value
+    }
+
+    /// `request.headers["name"]` without building the header map: the values of every field of that name, joined
+    /// with "," in order, as the map would hold them (names are lower-cased by the codec and by `RequestDocument`).
+    func entry(forSlot slot: Int, key: String) -> CELValue?? {
+        guard slot >= 0, slot < table.variables.count, table.variables[slot] == .requestHeaders,
+            let http = facts.request.http, cache.isEmpty || cache[slot] == nil
+        else { return nil }
+        var found: String?
+        let keyCount = key.utf8.count
+        for field in http.headers.fields where field.name.utf8.count == keyCount && field.name.utf8.elementsEqual(key.utf8) {
+            if let previous = found { found = previous + "," + field.value } else { found = field.value }
+        }
+        return .some(found.map(CELValue.string))
     }
 
     private static func peer(_ info: PeerInfo, _ facts: PeerFacts) -> CELValue {

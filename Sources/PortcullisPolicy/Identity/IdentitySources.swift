@@ -93,5 +93,6 @@ struct IdentityResolution {
     var notes: [String] = []
     var spoofed: [String] = []
 
-    var celValue: CELValue { .map(CELMap(values)) }
+    var celValue: CELValue { values.isEmpty ? Self.noIdentity : .map(CELMap(values)) }
+    private static let noIdentity = CELValue.map(CELMap())
 }
