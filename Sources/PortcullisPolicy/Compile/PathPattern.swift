@@ -93,7 +93,7 @@ enum PathPattern: Sendable, Hashable {
             case .one:
                 if end == pos { return false }
             case .literal(let s):
-                guard s.utf8.elementsEqual(UnsafeBufferPointer(rebasing: b[pos..<end])) else { return false }
+                guard UTF8Bytes.equal(UnsafeBufferPointer(rebasing: b[pos..<end]), s) else { return false }
             case .rest:
                 return true
             }

@@ -3,18 +3,20 @@ import CELSupport
 import PortcullisModel
 
 /// Binds the variables of one request, computing each only when an expression first reads it.
+/// Used by one decision on one thread, with no overlapping accesses: its stored properties skip the run-time
+/// exclusivity checks (a `swift_beginAccess` call on every read of a variable otherwise).
 final class RequestActivation: CELActivation {
     let facts: RequestFacts
     private let table: VariableTable
     private let data: CELValue
     /// Per slot: nil = not computed yet; .some(nil) = unbound. Only variables that cost an allocation to build
     /// are cached (the rest wrap a string or number the request already holds); allocated on the first such read.
-    private var cache: [CELValue??] = []
+    @exclusivity(unchecked) private var cache: [CELValue??] = []
     /// Set by the evaluator around response expressions.
-    var policyName: String = ""
-    var ruleName: String = ""
+    @exclusivity(unchecked) var policyName: String = ""
+    @exclusivity(unchecked) var ruleName: String = ""
     /// The identity layer's outputs; an empty map when it supplied none.
-    var identity: CELValue?
+    @exclusivity(unchecked) var identity: CELValue?
     /// The request body, parsed when a rule first reads it (see Body/).
     var body = RequestBodyState()
 
@@ -50,9 +52,9 @@ final class RequestActivation: CELActivation {
             let http = facts.request.http, cache.isEmpty || cache[slot] == nil
         else { return nil }
         var found: String?
-        let keyCount = key.utf8.count
-        for field in http.headers.fields where field.name.utf8.count == keyCount && field.name.utf8.elementsEqual(key.utf8) {
-            if let previous = found { found = previous + "," + field.value } else { found = field.value }
+        let fields = http.headers.fields
+        for i in fields.indices where UTF8Bytes.equal(fields[i].name, key) {
+            if let previous = found { found = previous + "," + fields[i].value } else { found = fields[i].value }
         }
         return .some(found.map(CELValue.string))
     }

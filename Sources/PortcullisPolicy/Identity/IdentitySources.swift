@@ -43,7 +43,9 @@ public final class IdentitySources: Sendable {
         var r = IdentityResolution()
         var jwtFailures: [(from: TokenSource, failure: IdentityFailure, owns: Bool)] = []
         var verifiedFrom: [TokenSource] = []
-        for source in sources {
+        // Read in place: a `for in` copies each source (its verifier, stores and caches retained and released).
+        for i in sources.indices {
+            let source = sources[i]
             switch source.resolve(request) {
             case .absent:
                 continue
