@@ -30,7 +30,13 @@ final class PeerFacts: Sendable {
                 if i < bytes.count { i += 1 }
                 return range
             }
-            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+            // The bytes come from a valid String and are cut at ASCII "/": no validation needed.
+            func text(_ r: Range<Int>) -> String {
+                String(unsafeUninitializedCapacity: r.count) { buffer in
+                    _ = buffer.initialize(from: UnsafeBufferPointer(rebasing: bytes[r]))
+                    return r.count
+                }
+            }
             func isKey(_ r: Range<Int>, _ a: UInt8, _ b: UInt8) -> Bool {
                 r.count == 2 && bytes[r.lowerBound] == a && bytes[r.lowerBound + 1] == b
             }

@@ -12,6 +12,10 @@ final class RequestFacts {
     /// The path without its query string.
     let urlPath: Substring
     let port: UInt32
+    /// The HTTP headers (empty without HTTP attributes), held apart so that reading them does not copy the
+    /// request's whole `HTTPRequestInfo`.
+    let headerFields: [HTTPHeaders.Field]
+    let hasHTTP: Bool
     @exclusivity(unchecked) private var computedSource: PeerFacts?
     @exclusivity(unchecked) private var computedDestination: PeerFacts?
     @exclusivity(unchecked) private var computedSourceIP: IPAddress??
@@ -53,6 +57,8 @@ final class RequestFacts {
         host = Self.normalizeHost(http?.host ?? "")
         urlPath = http.map { Self.urlPath($0.path) } ?? ""
         port = request.destination.port
+        headerFields = http?.headers.fields ?? []
+        hasHTTP = http != nil
     }
 
     /// `Example.COM:8443` → `example.com`; `[::1]:80` → `::1`. Works on UTF-8 bytes; a host that needs no change
