@@ -1,15 +1,13 @@
-/// A peer's principal with the parts of its SPIFFE ID: `spiffe://<trust domain>/ns/<namespace>/sa/<account>`.
-/// A class: the matchers read its fields through `RequestFacts` many times per decision, and a class is read in
-/// place where a struct of four strings is copied (four retains) on each read of the lazy property.
-final class PeerFacts: Sendable {
-    let principal: String
+/// The parts of a peer's SPIFFE ID: `spiffe://<trust domain>/ns/<namespace>/sa/<account>`.
+/// A value held inside `RequestFacts` (no allocation per peer): the parts are short, usually stored inline in
+/// their strings, so copying them costs no reference counting.
+struct PeerFacts: Sendable {
     let trustDomain: String
     let namespace: String
     let serviceAccount: String
 
     /// Parsed on UTF-8 bytes without intermediate arrays: this runs for both peers of most decisions.
     init(principal: String) {
-        self.principal = principal
         (trustDomain, namespace, serviceAccount) = Self.parse(principal)
     }
 

@@ -65,7 +65,7 @@ final class RequestActivation: CELActivation {
             CELMap([
                 (CELValue.string("address"), CELValue.string(info.address)),
                 (.string("port"), .int(Int64(info.port))),
-                (.string("principal"), .string(facts.principal)),
+                (.string("principal"), .string(info.principal)),
                 (.string("namespace"), .string(facts.namespace)),
                 (.string("service_account"), .string(facts.serviceAccount)),
                 (.string("trust_domain"), .string(facts.trustDomain)),
@@ -97,7 +97,7 @@ final class RequestActivation: CELActivation {
         case .requestFragment: return (request.http?.fragment).map(CELValue.string)
         case .sourceAddress: return .string(request.source.address)
         case .sourcePort: return .int(Int64(request.source.port))
-        case .sourcePrincipal: return .string(facts.source.principal)
+        case .sourcePrincipal: return .string(request.source.principal)
         case .sourceNamespace, .sourceNS: return .string(facts.source.namespace)
         case .sourceMap: return Self.peer(request.source, facts.source)
         case .destinationMap: return Self.peer(request.destination, facts.destination)
@@ -106,7 +106,7 @@ final class RequestActivation: CELActivation {
         case .sourceTrustDomain: return .string(facts.source.trustDomain)
         case .destinationAddress: return .string(request.destination.address)
         case .destinationPort: return .int(Int64(request.destination.port))
-        case .destinationPrincipal: return .string(facts.destination.principal)
+        case .destinationPrincipal: return .string(request.destination.principal)
         case .destinationNamespace: return .string(facts.destination.namespace)
         case .destinationServiceAccount: return .string(facts.destination.serviceAccount)
         case .destinationTrustDomain: return .string(facts.destination.trustDomain)

@@ -58,7 +58,7 @@ final class RequestFacts {
         if let path = request.http?.path { urlPath = Self.urlPath(path) } else { urlPath = "" }
         port = request.destination.port
         headerFields = request.http?.headers.fields ?? []
-        hasHTTP = request.http != nil
+        hasHTTP = request.http?.size != nil  // (`request.http != nil` would copy the HTTP part)
     }
 
     private static func isUpperCase(_ method: String) -> Bool {
