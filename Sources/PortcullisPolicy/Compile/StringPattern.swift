@@ -84,13 +84,13 @@ enum IndexKey: Sendable, Hashable {
 /// Any of several string patterns, with exact values in a hash set. A class: a decision reads it through its
 /// field test without copying (and retaining) the set and both arrays.
 final class StringSetMatcher: Sendable {
-    let exact: Set<String>
+    let exact: StringHashSet
     let patterns: [StringPattern]
     let all: [StringPattern]
 
     init(_ patterns: [StringPattern]) {
         all = patterns
-        var exact: Set<String> = []
+        var exact = StringHashSet([])
         var others: [StringPattern] = []
         for p in patterns {
             if case .exact(let s) = p { exact.insert(s) } else { others.append(p) }

@@ -15,9 +15,12 @@ struct PeerFacts: Sendable {
         var trustDomain = ""
         var namespace = ""
         var serviceAccount = ""
-        guard principal.hasPrefix("spiffe://") else { return ("", "", "") }
         var p = principal
         p.withUTF8 { bytes in
+            // "spiffe://", compared as bytes (`hasPrefix` compares Unicode characters).
+            guard bytes.count >= 9, bytes[0] == 0x73, bytes[1] == 0x70, bytes[2] == 0x69, bytes[3] == 0x66,
+                bytes[4] == 0x66, bytes[5] == 0x65, bytes[6] == 0x3a, bytes[7] == 0x2f, bytes[8] == 0x2f
+            else { return }
             let slash = UInt8(ascii: "/")
             var i = 9  // "spiffe://".utf8.count
             func segment() -> Range<Int>? {
