@@ -73,3 +73,17 @@ struct SchemaNode: Sendable {
     var not: Int?
     var ref: Int?
 }
+
+/// A compiled node as the validator reads it: shared by reference (reading one costs a single retain, not a copy
+/// of every field), with the property names sorted so that an object's sorted keys are matched by a merge walk
+/// instead of a hash lookup per key.
+final class ValidationNode: Sendable {
+    let node: SchemaNode
+    /// `properties`, sorted by name (String `<`, the order the validator visits an object's keys in).
+    let sortedProperties: [(name: String, node: Int)]
+
+    init(_ node: SchemaNode) {
+        self.node = node
+        sortedProperties = node.properties.map { (name: $0.key, node: $0.value) }.sorted { $0.name < $1.name }
+    }
+}
