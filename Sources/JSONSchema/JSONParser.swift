@@ -166,6 +166,8 @@ struct JSONReader {
         }
         // Members go on the `keys`/`values` stacks until the object ends, so that its dictionary is allocated once,
         // at its size; past `smallObject` members they go straight into `large`.
+        if keys.capacity == 0 { keys.reserveCapacity(16) }
+        if values.capacity == 0 { values.reserveCapacity(32) }
         let keyBase = keys.count
         let valueBase = values.count
         var large: [String: JSONValue]?
@@ -231,6 +233,7 @@ struct JSONReader {
             return .array([])
         }
         // Items go on the `values` stack until the array ends, so that it is allocated once, at its size.
+        if values.capacity == 0 { values.reserveCapacity(32) }
         let base = values.count
         while true {
             skipWhitespace()

@@ -181,6 +181,7 @@ struct SchemaValidation {
 
     mutating func report(_ message: String) {
         guard !full else { return }
+        if violations.capacity == 0 { violations.reserveCapacity(min(limit, 16)) }
         violations.append(SchemaViolation(pointer: recording ? pointer : "", message: message))
     }
 
@@ -221,15 +222,14 @@ struct SchemaValidation {
         }
         if let ref = n.node.ref { check(value, node: ref, depth: depth + 1) }
         if let types = n.node.types, !types.admits(value) {
-            report("must be of type \(types.description)")
+            report(n.typeMessage)
             return
         }
         if let values = n.node.enumValues, !values.contains(where: { SchemaValidation.equal($0, value) }) {
-            let shown = values.prefix(8).map(JSONWriter.string).joined(separator: ", ")
-            report("must be one of [\(shown)\(values.count > 8 ? ", …" : "")]")
+            report(n.enumMessage)
         }
         if let c = n.node.constValue, !SchemaValidation.equal(c, value) {
-            report("must equal \(JSONWriter.string(c))")
+            report(n.constMessage)
         }
         switch value {
         case .number(let d): checkNumber(d, n)
