@@ -79,11 +79,14 @@ public struct JSONParser: Sendable {
 
     /// Parses a complete document.
     public func parse(_ bytes: [UInt8]) throws(StrictJSONError) -> JSONValue {
-        if bytes.count > limits.maxBytes { throw StrictJSONError(.tooLarge(limit: limits.maxBytes), at: limits.maxBytes) }
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> JSONValue in
-            var reader = JSONReader(buffer: buffer, maxDepth: limits.maxDepth)
-            return try reader.document()
-        }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> JSONValue in try parse(buffer) }
+    }
+
+    /// Parses a complete document from bytes the caller keeps alive for the call (nothing returned refers to them).
+    public func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(StrictJSONError) -> JSONValue {
+        if buffer.count > limits.maxBytes { throw StrictJSONError(.tooLarge(limit: limits.maxBytes), at: limits.maxBytes) }
+        var reader = JSONReader(buffer: buffer, maxDepth: limits.maxDepth)
+        return try reader.document()
     }
 
     /// Parses a complete document from text.

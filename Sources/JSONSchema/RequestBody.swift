@@ -44,6 +44,14 @@ public enum RequestBody: Sendable, Hashable {
     public static func parse(
         body: [UInt8], contentType: String?, partial: Bool = false, limits: JSONParseLimits = .default
     ) -> Result<RequestBody, Failure> {
+        body.withUnsafeBufferPointer { parse(body: $0, contentType: contentType, partial: partial, limits: limits) }
+    }
+
+    /// `parse(body:contentType:partial:limits:)` over bytes the caller keeps alive for the call (the result does
+    /// not refer to them), so that a body held as a `String` is read in place.
+    public static func parse(
+        body: UnsafeBufferPointer<UInt8>, contentType: String?, partial: Bool = false, limits: JSONParseLimits = .default
+    ) -> Result<RequestBody, Failure> {
         if partial { return .failure(.partial) }
         let kind = MediaKind(contentType ?? "")
         if kind == .json {
@@ -69,8 +77,14 @@ public enum RequestBody: Sendable, Hashable {
     /// Parses the body of an Envoy HTTP request: `raw_body` when present, else `body`; the
     /// `content-type` header selects the parser, and a partial body is refused.
     public static func parse(_ http: HTTPRequestInfo, limits: JSONParseLimits = .default) -> Result<RequestBody, Failure> {
-        let bytes = http.rawBody.isEmpty ? Array(http.body.utf8) : http.rawBody
-        return parse(body: bytes, contentType: http.headers.first("content-type"), partial: http.isPartialBody, limits: limits)
+        let contentType = http.headers.first("content-type")
+        if http.rawBody.isEmpty {
+            var text = http.body
+            return text.withUTF8 { parse(body: $0, contentType: contentType, partial: http.isPartialBody, limits: limits) }
+        }
+        return http.rawBody.withUnsafeBufferPointer {
+            parse(body: $0, contentType: contentType, partial: http.isPartialBody, limits: limits)
+        }
     }
 }
 
