@@ -196,7 +196,7 @@ struct JSONReader {
                     throw StrictJSONError(.duplicateKey(key), at: keyOffset)
                 }
                 if keys.count - keyBase == Self.smallObject {
-                    var fields = popMembers(keyBase, valueBase, capacity: 4 * Self.smallObject)
+                    var fields = popMembers(keyBase, valueBase, capacity: Self.smallObject + 1)
                     fields[key] = value
                     large = fields
                 } else {
