@@ -43,6 +43,7 @@ struct NodeReader {
     ) -> Fields<N>? {
         guard sink.spend(at: location(node)) else { return nil }
         var result = Fields<N>()
+        result.entries.reserveCapacity(min(node.mappingCount, allowed.count))
         let isMapping = node.forEachPair { key, value in
             guard let raw = key.scalarText else {
                 sink.error("\(what()) keys must be strings", at: location(key))

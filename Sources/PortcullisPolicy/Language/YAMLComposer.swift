@@ -93,22 +93,24 @@ private final class Composer {
         case YAML_SEQUENCE_START_EVENT:
             let anchor = Self.string(event.data.sequence_start.anchor)
             yaml_event_delete(&event)
-            var items = ContiguousArray<YAMLNode>()
+            let base = scratch.count
             while true {
                 var item = try next()
                 if item.type == YAML_SEQUENCE_END_EVENT {
                     yaml_event_delete(&item)
                     break
                 }
-                items.append(try node(&item))
+                let child = try node(&item)
+                scratch.append(child)
             }
-            let node = YAMLNode(kind: .sequence, style: .any, line: line, column: column, string: "", children: items)
+            let node = YAMLNode(
+                kind: .sequence, style: .any, line: line, column: column, string: "", children: takeScratch(from: base))
             if let anchor { anchors[anchor] = node }
             return node
         case YAML_MAPPING_START_EVENT:
             let anchor = Self.string(event.data.mapping_start.anchor)
             yaml_event_delete(&event)
-            var children = ContiguousArray<YAMLNode>()
+            let base = scratch.count
             while true {
                 var key = try next()
                 if key.type == YAML_MAPPING_END_EVENT {
@@ -120,10 +122,12 @@ private final class Composer {
                 // untagged scalars under the basic resolver that is the text alone).
                 guard keyNode.kind == .scalar, taggedScalars.isEmpty || !taggedScalars.contains(ObjectIdentifier(keyNode))
                 else { throw ComposeFailure() }
-                children.append(keyNode)
+                scratch.append(keyNode)
                 var value = try next()
-                children.append(try node(&value))
+                let valueNode = try node(&value)
+                scratch.append(valueNode)
             }
+            let children = takeScratch(from: base)
             try checkUniqueKeys(children)
             let node = YAMLNode(kind: .mapping, style: .any, line: line, column: column, string: "", children: children)
             if let anchor { anchors[anchor] = node }
@@ -132,6 +136,17 @@ private final class Composer {
             yaml_event_delete(&event)
             throw ComposeFailure()
         }
+    }
+
+    /// The children of the collections being composed, innermost last: each collection's array is then allocated
+    /// once, at its final size.
+    private var scratch: [YAMLNode] = []
+
+    private func takeScratch(from base: Int) -> ContiguousArray<YAMLNode> {
+        if base == scratch.count { return [] }
+        let children = ContiguousArray(scratch[base...])
+        scratch.removeSubrange(base...)
+        return children
     }
 
     /// Scalars written with an explicit tag (rare; an alias to one is one too).

@@ -72,6 +72,8 @@ protocol YAMLNodeView {
     var scalarStyle: Node.Scalar.Style? { get }
     /// A sequence's items; nil for other nodes.
     var sequenceItems: [Self]? { get }
+    /// The number of pairs of a mapping; 0 for other nodes.
+    var mappingCount: Int { get }
     /// Calls `body` with each key and value of a mapping, in order; false (without calling it) for other nodes.
     func forEachPair(_ body: (Self, Self) -> Void) -> Bool
 }
@@ -83,6 +85,7 @@ extension YAMLNode: YAMLNodeView {
     var scalarText: String? { kind == .scalar ? string : nil }
     var scalarStyle: Node.Scalar.Style? { kind == .scalar ? style : nil }
     var sequenceItems: [YAMLNode]? { kind == .sequence ? Array(children) : nil }
+    var mappingCount: Int { pairCount }
 
     func forEachPair(_ body: (YAMLNode, YAMLNode) -> Void) -> Bool {
         guard kind == .mapping else { return false }
@@ -111,6 +114,11 @@ extension Node: YAMLNodeView {
     var sequenceItems: [Node]? {
         if case .sequence(let seq) = self { return Array(seq) }
         return nil
+    }
+
+    var mappingCount: Int {
+        if case .mapping(let mapping) = self { return mapping.count }
+        return 0
     }
 
     func forEachPair(_ body: (Node, Node) -> Void) -> Bool {
