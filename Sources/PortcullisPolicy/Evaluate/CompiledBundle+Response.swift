@@ -6,20 +6,24 @@ extension CompiledBundle {
         var decision = Decision(allowed: true)
         for (policyID, ruleIDs) in verdict.allowing {
             let policy = policies[policyID]
-            let responses: [(String, AllowResponse)] =
-                ruleIDs.isEmpty ? [("", policy.allow)] : ruleIDs.map { (rules[$0].name, rules[$0].allow) }
             activation.policyName = policy.name
-            for (ruleName, response) in responses {
-                activation.ruleName = ruleName
-                apply(response, to: &decision, activation: activation, errors: &errors)
+            if ruleIDs.isEmpty {
+                activation.ruleName = ""
+                apply(policy.allow, to: &decision, activation: activation, errors: &errors)
+            }
+            for id in ruleIDs {
+                activation.ruleName = rules[id].name
+                apply(rules[id].allow, to: &decision, activation: activation, errors: &errors)
             }
         }
         return decision
     }
 
     private func apply(_ response: AllowResponse, to decision: inout Decision, activation: RequestActivation, errors: inout [String]) {
-        for h in response.setHeaders {
-            decision.headers.removeAll { $0.name == h.name }
+        // Entries are read in place (`for in` would copy each, retaining its name, program and source).
+        for i in response.setHeaders.indices {
+            let h = response.setHeaders[i]
+            if !decision.headers.isEmpty { decision.headers.removeAll { $0.name == h.name } }
             switch text(h.expression, activation) {
             case .success(let value):
                 decision.headers.append(HeaderMutation(name: h.name, value: value))
@@ -32,16 +36,18 @@ extension CompiledBundle {
         for name in response.removeHeaders where !decision.headersToRemove.contains(name) {
             decision.headersToRemove.append(name)
         }
-        for h in response.responseHeaders {
-            decision.responseHeadersToAdd.removeAll { $0.name == h.name }
+        for i in response.responseHeaders.indices {
+            let h = response.responseHeaders[i]
+            if !decision.responseHeadersToAdd.isEmpty { decision.responseHeadersToAdd.removeAll { $0.name == h.name } }
             switch text(h.expression, activation) {
             case .success(let value): decision.responseHeadersToAdd.append(HeaderMutation(name: h.name, value: value))
             case .failure(let message):
                 errors.append("\(activation.policyName)/\(activation.ruleName): response_headers.\(h.name): \(message)")
             }
         }
-        for q in response.setQueryParameters {
-            decision.queryParametersToSet.removeAll { $0.key == q.name }
+        for i in response.setQueryParameters.indices {
+            let q = response.setQueryParameters[i]
+            if !decision.queryParametersToSet.isEmpty { decision.queryParametersToSet.removeAll { $0.key == q.name } }
             switch text(q.expression, activation) {
             case .success(let value): decision.queryParametersToSet.append((q.name, value))
             case .failure(let message):
@@ -52,7 +58,8 @@ extension CompiledBundle {
         for name in response.removeQueryParameters where !decision.queryParametersToRemove.contains(name) {
             decision.queryParametersToRemove.append(name)
         }
-        for m in response.metadata {
+        for i in response.metadata.indices {
+            let m = response.metadata[i]
             switch text(m.expression, activation) {
             case .success(let value): decision.dynamicMetadata[m.name] = .string(value)
             case .failure(let message):

@@ -23,6 +23,8 @@ public final class CompiledBundle: Authorizer, Sendable {
     /// Every policy and rule id, for the reference evaluation.
     let allPolicies: [Int32]
     let allRules: [Int32]
+    /// Whether any policy or rule is in dry-run (otherwise the shadow verdict is the enforced one).
+    let hasDryRun: Bool
 
     init(
         manifest: ManifestSpec, policies: [CompiledPolicy], rules: [CompiledRule], table: VariableTable, data: CELValue,
@@ -55,6 +57,7 @@ public final class CompiledBundle: Authorizer, Sendable {
         self.ruleIndex = ruleIndex
         allPolicies = (0..<policies.count).map(Int32.init)
         allRules = (0..<rules.count).map(Int32.init)
+        hasDryRun = policies.contains(where: \.dryRun) || rules.contains(where: \.dryRun)
     }
 
     public var policyCount: Int { policies.count }
