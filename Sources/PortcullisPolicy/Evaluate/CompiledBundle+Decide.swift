@@ -66,16 +66,23 @@ extension CompiledBundle {
         let explain = trace != nil
 
         // 1. The policies whose selectors match.
-        var selected: [Int] = []
-        for id in indexed ? selectorIndex.candidates(facts) : allPolicies {
+        // The candidates are filtered in place: the array the index returns becomes the selection.
+        var selected = indexed ? selectorIndex.candidates(facts) : allPolicies
+        var kept = 0
+        for r in selected.indices {
+            let id = selected[r]
             let p = policies[Int(id)]
-            if let selector = p.selector, let failed = selector.firstFailure(facts) {
-                trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .failed("selector.\(failed.key)")))
+            if let selector = p.selector, !selector.matches(facts) {
+                if explain, let failed = selector.firstFailure(facts) {
+                    trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .failed("selector.\(failed.key)")))
+                }
                 continue
             }
-            selected.append(Int(id))
+            selected[kept] = id
+            kept += 1
             trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .matched))
         }
+        selected.removeLast(selected.count - kept)
 
         // A selected policy whose `identity:` sources are all absent: 401 before any rule runs.
         if let unmet = unmetIdentityRequirement(selected, identity: identity) { return unmet }
@@ -84,7 +91,7 @@ extension CompiledBundle {
         var hits = RuleHits()
         for id in indexed ? ruleIndex.candidates(facts) : allRules {
             let rule = rules[Int(id)]
-            guard let slot = Self.position(of: rule.policy, in: selected) else { continue }
+            guard let slot = Self.position(of: Int32(rule.policy), in: selected) else { continue }
             let result = match(rule, facts: facts, activation: activation, explain: explain)
             var matched = false
             switch result {
@@ -115,17 +122,20 @@ extension CompiledBundle {
 
         // 3. Combine: deny wins, then allow. Dry-run policies and rules only count in the shadow verdict.
         let actual = combine(selected, hits, shadow: false)
-        var decision = actual.allowed
-            ? allowDecision(actual, activation: activation, errors: &errors)
-            : denyDecision(actual, activation: activation, errors: &errors)
+        var decision: Decision
+        if actual.allowed {
+            decision = allowDecision(actual, activation: activation, errors: &errors)
+        } else {
+            decision = denyDecision(actual, activation: activation, errors: &errors)
+        }
         decision.policy = actual.policy.map { policies[$0].name }
-        decision.rules = actual.rules.map { rules[$0].name }
+        decision.rules = ruleNames(actual.rules)
         if hasDryRun, shadowAllows(selected, hits) != actual.allowed {
             // Recorded as what would have happened; the enforced outcome stands.
             let shadow = combine(selected, hits, shadow: true)
             decision.dryRun = true
             decision.policy = shadow.policy.map { policies[$0].name }
-            decision.rules = shadow.rules.map { rules[$0].name }
+            decision.rules = ruleNames(shadow.rules)
             var enforced: [String: JSONValue] = ["allowed": .bool(actual.allowed)]
             if let p = actual.policy { enforced["policy"] = .string(policies[p].name) }
             enforced["rules"] = .array(actual.rules.map { .string(rules[$0].name) })
@@ -133,14 +143,18 @@ extension CompiledBundle {
         }
         var audits: [JSONValue] = []
         for h in hits.list where h.kind == .audit {
-            audits.append(.string("\(policies[selected[Int(h.slot)]].name)/\(rules[Int(h.rule)].name)"))
+            audits.append(.string("\(policies[Int(selected[Int(h.slot)])].name)/\(rules[Int(h.rule)].name)"))
         }
         if !audits.isEmpty { decision.dynamicMetadata["audit"] = .array(audits) }
         decision.errors = errors
         return decision
     }
 
-    private static func position(of policy: Int, in selected: [Int]) -> Int? {
+    private func ruleNames(_ ids: [Int]) -> [String] {
+        ids.count == 1 ? ruleNameLists[ids[0]] : ids.map { rules[$0].name }
+    }
+
+    private static func position(of policy: Int32, in selected: [Int32]) -> Int? {
         var lo = 0
         var hi = selected.count
         while lo < hi {
@@ -150,9 +164,10 @@ extension CompiledBundle {
         return lo < selected.count && selected[lo] == policy ? lo : nil
     }
 
-    func combine(_ selected: [Int], _ hits: RuleHits, shadow: Bool) -> BundleVerdict {
+    func combine(_ selected: [Int32], _ hits: RuleHits, shadow: Bool) -> BundleVerdict {
         var allowing: [(policy: Int, rules: [Int])] = []
-        for (slot, id) in selected.enumerated() {
+        for (slot, policyID) in selected.enumerated() {
+            let id = Int(policyID)
             let p = policies[id]
             if p.dryRun, !shadow { continue }
             if !hits.allows(slot: slot, defaultAllow: p.defaultAllow, shadow: shadow) {
@@ -167,8 +182,8 @@ extension CompiledBundle {
     }
 
     /// The shadow verdict's outcome alone (dry-run policies and rules counted), without its rule lists.
-    func shadowAllows(_ selected: [Int], _ hits: RuleHits) -> Bool {
-        for (slot, id) in selected.enumerated() where !hits.allows(slot: slot, defaultAllow: policies[id].defaultAllow, shadow: true) {
+    func shadowAllows(_ selected: [Int32], _ hits: RuleHits) -> Bool {
+        for (slot, id) in selected.enumerated() where !hits.allows(slot: slot, defaultAllow: policies[Int(id)].defaultAllow, shadow: true) {
             return false
         }
         return selected.isEmpty ? defaultAllow : true

@@ -21,16 +21,17 @@ extension CompiledBundle {
 
     private func apply(_ response: AllowResponse, to decision: inout Decision, activation: RequestActivation, errors: inout [String]) {
         // Entries are read in place (`for in` would copy each, retaining its name, program and source).
-        for i in response.setHeaders.indices {
-            let h = response.setHeaders[i]
-            if !decision.headers.isEmpty { decision.headers.removeAll { $0.name == h.name } }
-            switch text(h.expression, activation) {
+        let setHeaders = response.setHeaders
+        for i in setHeaders.indices {
+            let name = setHeaders[i].name
+            if !decision.headers.isEmpty { decision.headers.removeAll { $0.name == name } }
+            switch text(setHeaders[i].expression, activation) {
             case .success(let value):
-                decision.headers.append(HeaderMutation(name: h.name, value: value))
+                decision.headers.append(HeaderMutation(name: name, value: value))
             case .failure(let message):
                 // The header cannot be computed: make sure a client-sent one does not reach the upstream.
-                if !decision.headersToRemove.contains(h.name) { decision.headersToRemove.append(h.name) }
-                errors.append("\(activation.policyName)/\(activation.ruleName): set_headers.\(h.name): \(message)")
+                if !decision.headersToRemove.contains(name) { decision.headersToRemove.append(name) }
+                errors.append("\(activation.policyName)/\(activation.ruleName): set_headers.\(name): \(message)")
             }
         }
         for name in response.removeHeaders where !decision.headersToRemove.contains(name) {
@@ -45,25 +46,26 @@ extension CompiledBundle {
                 errors.append("\(activation.policyName)/\(activation.ruleName): response_headers.\(h.name): \(message)")
             }
         }
-        for i in response.setQueryParameters.indices {
-            let q = response.setQueryParameters[i]
-            if !decision.queryParametersToSet.isEmpty { decision.queryParametersToSet.removeAll { $0.key == q.name } }
-            switch text(q.expression, activation) {
-            case .success(let value): decision.queryParametersToSet.append((q.name, value))
+        let setQuery = response.setQueryParameters
+        for i in setQuery.indices {
+            let name = setQuery[i].name
+            if !decision.queryParametersToSet.isEmpty { decision.queryParametersToSet.removeAll { $0.key == name } }
+            switch text(setQuery[i].expression, activation) {
+            case .success(let value): decision.queryParametersToSet.append((name, value))
             case .failure(let message):
-                if !decision.queryParametersToRemove.contains(q.name) { decision.queryParametersToRemove.append(q.name) }
-                errors.append("\(activation.policyName)/\(activation.ruleName): set_query_params.\(q.name): \(message)")
+                if !decision.queryParametersToRemove.contains(name) { decision.queryParametersToRemove.append(name) }
+                errors.append("\(activation.policyName)/\(activation.ruleName): set_query_params.\(name): \(message)")
             }
         }
         for name in response.removeQueryParameters where !decision.queryParametersToRemove.contains(name) {
             decision.queryParametersToRemove.append(name)
         }
-        for i in response.metadata.indices {
-            let m = response.metadata[i]
-            switch text(m.expression, activation) {
-            case .success(let value): decision.dynamicMetadata[m.name] = .string(value)
+        let metadata = response.metadata
+        for i in metadata.indices {
+            switch text(metadata[i].expression, activation) {
+            case .success(let value): decision.dynamicMetadata[metadata[i].name] = .string(value)
             case .failure(let message):
-                errors.append("\(activation.policyName)/\(activation.ruleName): metadata.\(m.name): \(message)")
+                errors.append("\(activation.policyName)/\(activation.ruleName): metadata.\(metadata[i].name): \(message)")
             }
         }
     }

@@ -40,10 +40,14 @@ final class KeyIndex: @unchecked Sendable {
         lengths.insert(n, at: lo)
     }
 
-    func lookup<S: StringProtocol>(_ value: S, into out: inout [Int32]) {
-        if value.utf8.withContiguousStorageIfAvailable({ lookup(bytes: $0, into: &out) }) != nil { return }
-        let bytes = Array(value.utf8)
-        bytes.withUnsafeBufferPointer { lookup(bytes: $0, into: &out) }
+    func lookup(_ value: String, into out: inout [Int32]) {
+        var value = value
+        value.withUTF8 { lookup(bytes: $0, into: &out) }
+    }
+
+    func lookup(_ value: Substring, into out: inout [Int32]) {
+        var value = value
+        value.withUTF8 { lookup(bytes: $0, into: &out) }
     }
 
     /// One pass over the bytes per kind of key: the whole value, its prefixes and its suffixes of the lengths

@@ -7,7 +7,8 @@ import PortcullisModel
 /// exclusivity checks (a `swift_beginAccess` call on every read of a variable otherwise).
 final class RequestActivation: CELActivation {
     let facts: RequestFacts
-    private let table: VariableTable
+    /// The variable behind each slot (the bundle's `VariableTable.variables`).
+    private let variables: [Variable?]
     private let data: CELValue
     /// Per slot: nil = not computed yet; .some(nil) = unbound. Only variables that cost an allocation to build
     /// are cached (the rest wrap a string or number the request already holds); allocated on the first such read.
@@ -22,12 +23,12 @@ final class RequestActivation: CELActivation {
 
     init(facts: RequestFacts, table: VariableTable, data: CELValue) {
         self.facts = facts
-        self.table = table
+        self.variables = table.variables
         self.data = data
     }
 
     func value(forSlot slot: Int) -> CELValue? {
-        guard slot >= 0, slot < table.variables.count, let variable = table.variables[slot] else { return nil }
+        guard slot >= 0, slot < variables.count, let variable = variables[slot] else { return nil }
         switch variable {
         case .policyName: return .string(policyName)
         case .ruleName: return .string(ruleName)
@@ -35,7 +36,7 @@ final class RequestActivation: CELActivation {
         case .data: return data
         case .requestURLPath, .requestQuery, .requestQueryParams, .requestHeaders, .requestTime, .requestBody,
             .requestRawBody, .sourceMap, .destinationMap, .contextExtensions, .metadata:
-            if cache.isEmpty { cache = Array(repeating: nil, count: table.variables.count) }
+            if cache.isEmpty { cache = Array(repeating: nil, count: variables.count) }
             if let known = cache[slot] { return known }
             let value = compute(variable)
             cache[slot] = .some(value)
@@ -48,11 +49,11 @@ final class RequestActivation: CELActivation {
     /// `request.headers["name"]` without building the header map: the values of every field of that name, joined
     /// with "," in order, as the map would hold them (names are lower-cased by the codec and by `RequestDocument`).
     func entry(forSlot slot: Int, key: String) -> CELValue?? {
-        guard slot >= 0, slot < table.variables.count, table.variables[slot] == .requestHeaders,
-            let http = facts.request.http, cache.isEmpty || cache[slot] == nil
+        guard slot >= 0, slot < variables.count, variables[slot] == .requestHeaders,
+            facts.hasHTTP, cache.isEmpty || cache[slot] == nil
         else { return nil }
         var found: String?
-        let fields = http.headers.fields
+        let fields = facts.headerFields
         for i in fields.indices where UTF8Bytes.equal(fields[i].name, key) {
             if let previous = found { found = previous + "," + fields[i].value } else { found = fields[i].value }
         }
@@ -64,7 +65,7 @@ final class RequestActivation: CELActivation {
             CELMap([
                 (CELValue.string("address"), CELValue.string(info.address)),
                 (.string("port"), .int(Int64(info.port))),
-                (.string("principal"), .string(facts.principal)),
+                (.string("principal"), .string(info.principal)),
                 (.string("namespace"), .string(facts.namespace)),
                 (.string("service_account"), .string(facts.serviceAccount)),
                 (.string("trust_domain"), .string(facts.trustDomain)),
@@ -73,30 +74,30 @@ final class RequestActivation: CELActivation {
 
     private func compute(_ variable: Variable) -> CELValue? {
         let request = facts.request
-        let http = request.http
+        // Fields are read through the request (borrowed); binding `request.http` to a constant would copy it.
         switch variable {
-        case .requestMethod: return http.map { .string($0.method) }
-        case .requestPath: return http.map { .string($0.path) }
-        case .requestURLPath: return http.map { _ in .string(String(facts.urlPath)) }
-        case .requestQuery: return http.map { .string(String($0.query)) }
-        case .requestQueryParams: return http.map { .map(QueryString.parameters(String($0.query))) }
-        case .requestHost: return http.map { .string($0.host) }
-        case .requestScheme: return http.map { .string($0.scheme) }
+        case .requestMethod: return (request.http?.method).map(CELValue.string)
+        case .requestPath: return (request.http?.path).map(CELValue.string)
+        case .requestURLPath: return facts.hasHTTP ? .string(String(facts.urlPath)) : nil
+        case .requestQuery: return (request.http?.query).map { .string(String($0)) }
+        case .requestQueryParams: return (request.http?.query).map { .map(QueryString.parameters(String($0))) }
+        case .requestHost: return (request.http?.host).map(CELValue.string)
+        case .requestScheme: return (request.http?.scheme).map(CELValue.string)
         case .requestHeaders:
-            guard let http else { return nil }
-            return .map(CELMap(joining: http.headers.lazy.map { ($0.name, $0.value) }, separator: ","))
+            guard facts.hasHTTP else { return nil }
+            return .map(CELMap(joining: facts.headerFields.lazy.map { ($0.name, $0.value) }, separator: ","))
         case .requestTime:
             return request.time.flatMap { Self.timestamp($0) }
-        case .requestID: return http.map { .string($0.id) }
-        case .requestSize: return http.map { .int($0.size) }
-        case .requestProtocol: return http.map { .string($0.protocol) }
-        case .requestBody: return http.map { _ in bodyVariable() }
+        case .requestID: return (request.http?.id).map(CELValue.string)
+        case .requestSize: return (request.http?.size).map(CELValue.int)
+        case .requestProtocol: return (request.http?.protocol).map(CELValue.string)
+        case .requestBody: return facts.hasHTTP ? bodyVariable() : nil
         case .requestRawBody: return rawBodyVariable()
         case .requestBodyError: return nil
-        case .requestFragment: return http.map { .string($0.fragment) }
+        case .requestFragment: return (request.http?.fragment).map(CELValue.string)
         case .sourceAddress: return .string(request.source.address)
         case .sourcePort: return .int(Int64(request.source.port))
-        case .sourcePrincipal: return .string(facts.source.principal)
+        case .sourcePrincipal: return .string(request.source.principal)
         case .sourceNamespace, .sourceNS: return .string(facts.source.namespace)
         case .sourceMap: return Self.peer(request.source, facts.source)
         case .destinationMap: return Self.peer(request.destination, facts.destination)
@@ -105,7 +106,7 @@ final class RequestActivation: CELActivation {
         case .sourceTrustDomain: return .string(facts.source.trustDomain)
         case .destinationAddress: return .string(request.destination.address)
         case .destinationPort: return .int(Int64(request.destination.port))
-        case .destinationPrincipal: return .string(facts.destination.principal)
+        case .destinationPrincipal: return .string(request.destination.principal)
         case .destinationNamespace: return .string(facts.destination.namespace)
         case .destinationServiceAccount: return .string(facts.destination.serviceAccount)
         case .destinationTrustDomain: return .string(facts.destination.trustDomain)
