@@ -3,9 +3,12 @@
 /// SPIFFE IDs and host names the matchers test.
 struct StringHashSet: Sendable {
     private var strings: [String] = []
-    /// Open addressing: slot -> index into `strings` + 1 (0 = empty).
+    /// Per string, its hash; up to `linearLimit` strings these are scanned (no slot table to allocate).
+    private var stringHashes: [UInt64] = []
+    /// Past `linearLimit`, open addressing: slot -> index into `strings` + 1 (0 = empty), with the hashes.
     private var slots: [Int32] = []
     private var hashes: [UInt64] = []
+    private static let linearLimit = 8
 
     init(_ values: some Sequence<String>) {
         for v in values { insert(v) }
@@ -15,14 +18,24 @@ struct StringHashSet: Sendable {
 
     mutating func insert(_ value: String) {
         if contains(value) { return }
-        if (strings.count + 1) * 2 > slots.count { rehash(capacity: max(8, slots.count * 2)) }
+        let h = Self.hash(value)
         strings.append(value)
-        place(Int32(strings.count), hash: Self.hash(value))
+        stringHashes.append(h)
+        guard strings.count > Self.linearLimit else { return }
+        if strings.count * 2 > slots.count {
+            rehash(capacity: max(32, slots.count * 2))
+        } else {
+            place(Int32(strings.count), hash: h)
+        }
     }
 
     func contains(_ value: String) -> Bool {
         guard !strings.isEmpty else { return false }
         let h = Self.hash(value)
+        if slots.isEmpty {
+            for i in stringHashes.indices where stringHashes[i] == h && UTF8Bytes.equal(strings[i], value) { return true }
+            return false
+        }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
@@ -44,7 +57,7 @@ struct StringHashSet: Sendable {
     private mutating func rehash(capacity: Int) {
         slots = Array(repeating: 0, count: capacity)
         hashes = Array(repeating: 0, count: capacity)
-        for (j, s) in strings.enumerated() { place(Int32(j + 1), hash: Self.hash(s)) }
+        for j in strings.indices { place(Int32(j + 1), hash: stringHashes[j]) }
     }
 
     static func hash(_ value: String) -> UInt64 {
