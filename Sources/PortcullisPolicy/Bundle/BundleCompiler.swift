@@ -29,15 +29,15 @@ struct BundleCompiler {
             sources[path] = file
             sink.register(file)
             let reader = NodeReader(file: path, sink: sink)
-            let documents = YAMLReader.documents(file, sink: sink)
             switch role {
             case .manifest:
                 sawManifest = true
-                manifest = ManifestParser(reader: reader).manifest(documents)
+                manifest = ManifestParser(reader: reader).manifest(YAMLReader.nodes(file, sink: sink))
             case .policy:
                 let parser = PolicyParser(reader: reader)
-                for document in documents { policySpecs += parser.policies(in: document) }
+                for document in YAMLReader.nodes(file, sink: sink) { policySpecs += parser.policies(in: document) }
             case .data:
+                let documents = YAMLReader.nodes(file, sink: sink)
                 guard documents.count == 1, let document = documents.first else {
                     sink.error("a data file must hold exactly one document", file: path)
                     continue
@@ -46,8 +46,9 @@ struct BundleCompiler {
                     dataEntries.append((dataPath(path), value, path))
                 }
             case .test:
-                testDocuments.append((file, documents))
+                testDocuments.append((file, YAMLReader.documents(file, sink: sink)))
             case .identity:
+                let documents = YAMLReader.documents(file, sink: sink)
                 if identitySources != nil {
                     sink.error("the bundle has both identity.yaml and identity.yml", file: path)
                     continue

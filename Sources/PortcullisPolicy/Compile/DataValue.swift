@@ -1,6 +1,5 @@
 import CEL
 import PortcullisModel
-import Yams
 
 /// Converts bundle data files (YAML or JSON) and Envoy metadata into CEL values.
 enum DataValue {
@@ -16,36 +15,41 @@ enum DataValue {
     }
 
     /// A YAML node as a CEL value; nil (with a diagnostic) when it is too deep or the bundle's node budget is spent.
-    static func cel(_ node: Node, reader: NodeReader, depth: Int, maxDepth: Int) -> CELValue? {
+    static func cel(_ node: YAMLNode, reader: NodeReader, depth: Int, maxDepth: Int) -> CELValue? {
         guard reader.sink.spend(at: reader.location(node)) else { return nil }
         guard depth <= maxDepth else {
             reader.sink.error("data nested deeper than \(maxDepth) levels", at: reader.location(node))
             return nil
         }
-        switch node {
-        case .scalar(let scalar):
-            guard scalar.style == .plain else { return .string(scalar.string) }
-            if PlainScalar.isNull(scalar.string) { return .null }
-            if let b = PlainScalar.bool(scalar.string) { return .bool(b) }
-            if let i = PlainScalar.int(scalar.string) { return .int(i) }
-            if let d = PlainScalar.double(scalar.string) { return .double(d) }
-            return .string(scalar.string)
-        case .sequence(let seq):
+        switch node.kind {
+        case .scalar:
+            guard node.style == .plain else { return .string(node.string) }
+            if PlainScalar.isNull(node.string) { return .null }
+            if let b = PlainScalar.bool(node.string) { return .bool(b) }
+            if let i = PlainScalar.int(node.string) { return .int(i) }
+            if let d = PlainScalar.double(node.string) { return .double(d) }
+            return .string(node.string)
+        case .sequence:
             var items: [CELValue] = []
-            for item in seq {
+            items.reserveCapacity(node.children.count)
+            for item in node.children {
                 guard let v = cel(item, reader: reader, depth: depth + 1, maxDepth: maxDepth) else { return nil }
                 items.append(v)
             }
             return .list(items)
-        case .mapping(let mapping):
+        case .mapping:
             var entries: [(CELValue, CELValue)] = []
-            for (k, v) in mapping {
-                guard let key = k.scalar?.string else {
+            entries.reserveCapacity(node.pairCount)
+            var i = 0
+            while i + 1 < node.children.count {
+                let k = node.children[i], v = node.children[i + 1]
+                i += 2
+                guard k.kind == .scalar else {
                     reader.sink.error("data keys must be strings", at: reader.location(k))
                     return nil
                 }
                 guard let value = cel(v, reader: reader, depth: depth + 1, maxDepth: maxDepth) else { return nil }
-                entries.append((.string(key), value))
+                entries.append((.string(k.string), value))
             }
             return .map(CELMap(entries))
         case .alias:

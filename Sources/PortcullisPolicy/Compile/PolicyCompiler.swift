@@ -8,6 +8,20 @@ struct PolicyCompiler {
     let table: VariableTable
     /// Compiles the schemas rules name in `body_schema`.
     var bodySchemas: BodySchemaCatalog?
+    /// Programs by source text, for this load: an expression written many times is parsed, checked and planned once
+    /// (a program is immutable, so rules share it); its errors are reported at every place it is written.
+    private let programs = ProgramCache()
+
+    private final class ProgramCache {
+        var programs: [String: Result<CELProgram, CELCompileError>] = [:]
+    }
+
+    init(sink: DiagnosticSink, files: [String: SourceFile], table: VariableTable, bodySchemas: BodySchemaCatalog? = nil) {
+        self.sink = sink
+        self.files = files
+        self.table = table
+        self.bodySchemas = bodySchemas
+    }
 
     enum ExpressionKind {
         case condition
@@ -194,10 +208,22 @@ struct PolicyCompiler {
     // MARK: Expressions
 
     func expression(_ text: Located<String>, kind: ExpressionKind) -> CompiledExpression? {
+        let compiled: Result<CELProgram, CELCompileError>
+        if let cached = programs.programs[text.value] {
+            compiled = cached
+        } else {
+            do throws(CELCompileError) {
+                compiled = .success(try CELProgram(text.value, environment: table.environment))
+            } catch {
+                compiled = .failure(error)
+            }
+            programs.programs[text.value] = compiled
+        }
         let program: CELProgram
-        do {
-            program = try CELProgram(text.value, environment: table.environment)
-        } catch {
+        switch compiled {
+        case .success(let p):
+            program = p
+        case .failure(let error):
             for d in error.diagnostics {
                 sink.error("invalid expression: \(d.message)", at: position(of: d, in: text))
             }

@@ -1,17 +1,15 @@
-import Yams
-
 /// Reads `manifest.yaml`: name, revision, optional description and default.
 struct ManifestParser {
     let reader: NodeReader
 
-    func manifest(_ documents: [Node]) -> ManifestSpec {
+    func manifest(_ documents: [YAMLNode]) -> ManifestSpec {
         var spec = ManifestSpec()
         guard documents.count == 1, let node = documents.first else {
             reader.sink.error("manifest.yaml must hold exactly one YAML document", file: reader.file)
             return spec
         }
         guard
-            let fields = reader.mapping(
+            let fields = reader.fields(
                 node, what: "manifest", allowed: ["name", "revision", "description", "default"])
         else { return spec }
         if let n = fields["name"] {

@@ -1,153 +1,176 @@
-import Yams
-
 /// Typed, schema-checked access to YAML nodes; every problem becomes a diagnostic, nothing throws.
+/// Generic over the node type: `YAMLNode` for policies, the manifest and data, Yams' `Node` for identity and test
+/// files. Names for messages (`what`) are only built when there is something to report.
 struct NodeReader {
     let file: String
     let sink: DiagnosticSink
 
-    func location(_ node: Node) -> SourceLocation {
-        let mark = node.mark
-        return SourceLocation(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0)
+    func location<N: YAMLNodeView>(_ node: N) -> SourceLocation {
+        SourceLocation(file: file, line: node.viewLine, column: node.viewColumn)
     }
 
     /// Where a scalar's text starts (after its opening quote, if any).
-    func contentLocation(_ node: Node) -> SourceLocation {
+    func contentLocation<N: YAMLNodeView>(_ node: N) -> SourceLocation {
         var loc = location(node)
-        if let scalar = node.scalar, scalar.style == .singleQuoted || scalar.style == .doubleQuoted { loc.column += 1 }
+        if let style = node.scalarStyle, style == .singleQuoted || style == .doubleQuoted { loc.column += 1 }
         return loc
     }
 
-    func typeName(_ node: Node) -> String {
-        switch node {
+    func typeName<N: YAMLNodeView>(_ node: N) -> String {
+        switch node.viewKind {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .scalar(let s): return s.string.isEmpty && s.style == .plain ? "empty" : "\(String(reflecting: s.string))"
+        case .scalar:
+            let s = node.scalarText ?? ""
+            return s.isEmpty && node.scalarStyle == .plain ? "empty" : "\(String(reflecting: s))"
         case .alias: return "an alias"
         }
     }
 
     /// The pairs of a mapping whose keys are all in `allowed` (after applying `aliases`), reporting the others.
-    func mapping(
-        _ node: Node, what: String, allowed: [String], aliases: [String: String] = [:]
-    ) -> [String: (key: Node, value: Node)]? {
+    func mapping<N: YAMLNodeView>(
+        _ node: N, what: @autoclosure () -> String, allowed: [String], aliases: [String: String] = [:]
+    ) -> [String: (key: N, value: N)]? {
+        guard let fields = fields(node, what: what(), allowed: allowed, aliases: aliases) else { return nil }
+        var result: [String: (key: N, value: N)] = [:]
+        for entry in fields.entries { result[entry.name] = (entry.key, entry.value) }
+        return result
+    }
+
+    /// As `mapping`, in the order written, without building a dictionary.
+    func fields<N: YAMLNodeView>(
+        _ node: N, what: @autoclosure () -> String, allowed: [String], aliases: [String: String] = [:]
+    ) -> Fields<N>? {
         guard sink.spend(at: location(node)) else { return nil }
-        guard case .mapping(let mapping) = node else {
-            sink.error("\(what) must be a mapping, not \(typeName(node))", at: location(node))
-            return nil
-        }
-        var result: [String: (key: Node, value: Node)] = [:]
-        for (key, value) in mapping {
-            guard let raw = key.scalar?.string else {
-                sink.error("\(what) keys must be strings", at: location(key))
-                continue
+        var result = Fields<N>()
+        result.entries.reserveCapacity(min(node.mappingCount, allowed.count))
+        let isMapping = node.forEachPair { key, value in
+            guard let raw = key.scalarText else {
+                sink.error("\(what()) keys must be strings", at: location(key))
+                return
             }
-            let name = aliases[raw] ?? raw
+            let name = aliases.isEmpty ? raw : aliases[raw] ?? raw
             guard allowed.contains(name) else {
-                var message = "unknown field \(String(reflecting: raw)) in \(what)"
+                var message = "unknown field \(String(reflecting: raw)) in \(what())"
                 if let suggestion = Spelling.suggest(raw, among: allowed) { message += " (did you mean \"\(suggestion)\"?)" }
                 sink.error(message, at: location(key))
-                continue
+                return
             }
             if result[name] != nil {
-                sink.error("field \(String(reflecting: name)) is given twice in \(what)", at: location(key))
-                continue
+                sink.error("field \(String(reflecting: name)) is given twice in \(what())", at: location(key))
+                return
             }
-            result[name] = (key, value)
+            result.entries.append((name, key, value))
+        }
+        guard isMapping else {
+            sink.error("\(what()) must be a mapping, not \(typeName(node))", at: location(node))
+            return nil
         }
         return result
     }
 
-    func string(_ node: Node, what: String) -> Located<String>? {
+    func string<N: YAMLNodeView>(_ node: N, what: @autoclosure () -> String) -> Located<String>? {
         guard sink.spend(at: location(node)) else { return nil }
-        guard case .scalar(let scalar) = node, !PlainScalar.isNull(node) else {
-            sink.error("\(what) must be a string, not \(typeName(node))", at: location(node))
+        guard let text = node.scalarText, !PlainScalar.isNull(node) else {
+            sink.error("\(what()) must be a string, not \(typeName(node))", at: location(node))
             return nil
         }
-        return Located(value: scalar.string, location: contentLocation(node))
+        return Located(value: text, location: contentLocation(node))
     }
 
-    func nonEmptyString(_ node: Node, what: String) -> Located<String>? {
-        guard let s = string(node, what: what) else { return nil }
+    func nonEmptyString<N: YAMLNodeView>(_ node: N, what: @autoclosure () -> String) -> Located<String>? {
+        guard let s = string(node, what: what()) else { return nil }
         if s.value.isEmpty {
-            sink.error("\(what) must not be empty", at: s.location)
+            sink.error("\(what()) must not be empty", at: s.location)
             return nil
         }
         return s
     }
 
-    func bool(_ node: Node, what: String) -> Bool? {
+    func bool<N: YAMLNodeView>(_ node: N, what: @autoclosure () -> String) -> Bool? {
         guard sink.spend(at: location(node)) else { return nil }
-        if case .scalar(let scalar) = node, scalar.style == .plain {
-            switch scalar.string {
+        if node.scalarStyle == .plain, let text = node.scalarText {
+            switch text {
             case "true", "True", "TRUE": return true
             case "false", "False", "FALSE": return false
             default: break
             }
         }
-        sink.error("\(what) must be true or false, not \(typeName(node))", at: location(node))
+        sink.error("\(what()) must be true or false, not \(typeName(node))", at: location(node))
         return nil
     }
 
-    func int(_ node: Node, what: String, range: ClosedRange<Int>) -> Located<Int>? {
+    func int<N: YAMLNodeView>(_ node: N, what: @autoclosure () -> String, range: ClosedRange<Int>) -> Located<Int>? {
         guard sink.spend(at: location(node)) else { return nil }
-        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .singleQuoted
-            || scalar.style == .doubleQuoted, let value = Int(scalar.string), range.contains(value)
+        if let style = node.scalarStyle, style == .plain || style == .singleQuoted || style == .doubleQuoted,
+            let text = node.scalarText, let value = Int(text), range.contains(value)
         {
             return Located(value: value, location: contentLocation(node))
         }
         sink.error(
-            "\(what) must be an integer from \(range.lowerBound) to \(range.upperBound), not \(typeName(node))",
+            "\(what()) must be an integer from \(range.lowerBound) to \(range.upperBound), not \(typeName(node))",
             at: location(node))
         return nil
     }
 
     /// A list of nodes; a single non-list value is read as a one-element list when `allowSingle`.
-    func list(_ node: Node, what: String, allowSingle: Bool = false) -> [Node]? {
+    func list<N: YAMLNodeView>(_ node: N, what: @autoclosure () -> String, allowSingle: Bool = false) -> [N]? {
         guard sink.spend(at: location(node)) else { return nil }
-        switch node {
-        case .sequence(let seq):
-            return Array(seq)
-        case .scalar where allowSingle:
-            return [node]
-        default:
-            sink.error("\(what) must be a list, not \(typeName(node))", at: location(node))
-            return nil
-        }
+        if let items = node.sequenceItems { return items }
+        if allowSingle, node.viewKind == .scalar { return [node] }
+        sink.error("\(what()) must be a list, not \(typeName(node))", at: location(node))
+        return nil
     }
 
     /// A non-empty list of non-empty strings.
-    func stringList(_ node: Node, what: String) -> [Located<String>]? {
-        guard let items = list(node, what: what, allowSingle: true) else { return nil }
+    func stringList<N: YAMLNodeView>(_ node: N, what: @autoclosure () -> String) -> [Located<String>]? {
+        guard let items = list(node, what: what(), allowSingle: true) else { return nil }
         if items.isEmpty {
-            sink.error("\(what) is an empty list, which matches nothing; remove the field instead", at: location(node))
+            sink.error("\(what()) is an empty list, which matches nothing; remove the field instead", at: location(node))
             return nil
         }
         var out: [Located<String>] = []
+        out.reserveCapacity(items.count)
         var ok = true
         for item in items {
-            if let s = nonEmptyString(item, what: "each of \(what)") { out.append(s) } else { ok = false }
+            if let s = nonEmptyString(item, what: "each of \(what())") { out.append(s) } else { ok = false }
         }
         return ok ? out : nil
     }
 
     /// A mapping of string keys to string values, in order.
-    func stringMap(_ node: Node, what: String) -> [(key: Located<String>, value: Located<String>)]? {
+    func stringMap<N: YAMLNodeView>(
+        _ node: N, what: @autoclosure () -> String
+    ) -> [(key: Located<String>, value: Located<String>)]? {
         guard sink.spend(at: location(node)) else { return nil }
-        guard case .mapping(let mapping) = node else {
-            sink.error("\(what) must be a mapping, not \(typeName(node))", at: location(node))
-            return nil
-        }
         var out: [(key: Located<String>, value: Located<String>)] = []
         var ok = true
-        for (k, v) in mapping {
-            guard let key = nonEmptyString(k, what: "a key of \(what)"), let value = string(v, what: "\(what).\(k.string ?? "")")
+        let isMapping = node.forEachPair { k, v in
+            guard let key = nonEmptyString(k, what: "a key of \(what())"),
+                let value = string(v, what: "\(what()).\(k.scalarText ?? "")")
             else {
                 ok = false
-                continue
+                return
             }
             out.append((key, value))
         }
+        guard isMapping else {
+            sink.error("\(what()) must be a mapping, not \(typeName(node))", at: location(node))
+            return nil
+        }
         return ok ? out : nil
+    }
+}
+
+/// The fields of a mapping checked by `NodeReader.fields`, in the order written (a handful: looked up by scanning).
+struct Fields<N> {
+    var entries: [(name: String, key: N, value: N)] = []
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    subscript(name: String) -> (key: N, value: N)? {
+        for entry in entries where entry.name == name { return (entry.key, entry.value) }
+        return nil
     }
 }
 

@@ -1,5 +1,3 @@
-import Yams
-
 /// YAML 1.2 core-schema resolution of plain scalars, without Yams' regular expressions (which are slow).
 enum PlainScalar {
     static func isNull(_ s: String) -> Bool {
@@ -35,8 +33,8 @@ enum PlainScalar {
     }
 
     /// A node that is a plain `null`/`~`/empty scalar.
-    static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
-        return isNull(scalar.string)
+    static func isNull<N: YAMLNodeView>(_ node: N) -> Bool {
+        guard node.scalarStyle == .plain, let text = node.scalarText else { return false }
+        return isNull(text)
     }
 }

@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads policy documents: each YAML document is one policy or a list of policies.
 struct PolicyParser {
     let reader: NodeReader
@@ -22,16 +20,16 @@ struct PolicyParser {
         "setQueryParams": "set_query_params", "removeQueryParams": "remove_query_params", "bodySchema": "body_schema",
     ]
 
-    func policies(in document: Node) -> [PolicySpec] {
-        if case .sequence(let seq) = document {
-            return seq.compactMap { policy($0) }
+    func policies(in document: YAMLNode) -> [PolicySpec] {
+        if document.kind == .sequence {
+            return document.children.compactMap { policy($0) }
         }
-        if case .scalar(let s) = document, s.string.isEmpty, s.style == .plain { return [] }  // empty document
+        if document.kind == .scalar, document.string.isEmpty, document.style == .plain { return [] }  // empty document
         return policy(document).map { [$0] } ?? []
     }
 
-    func policy(_ node: Node) -> PolicySpec? {
-        guard let fields = reader.mapping(node, what: "policy", allowed: Self.policyFields, aliases: Self.camelCase)
+    func policy(_ node: YAMLNode) -> PolicySpec? {
+        guard let fields = reader.fields(node, what: "policy", allowed: Self.policyFields, aliases: Self.camelCase)
         else { return nil }
         let location = reader.location(node)
         guard let nameNode = fields["name"] else {
@@ -55,7 +53,7 @@ struct PolicyParser {
         return spec
     }
 
-    func defaultAction(_ node: Node) -> Bool {
+    func defaultAction(_ node: YAMLNode) -> Bool {
         guard let s = reader.string(node, what: "default") else { return false }
         switch s.value.lowercased() {
         case "allow": return true
@@ -66,15 +64,11 @@ struct PolicyParser {
         }
     }
 
-    func selector(_ node: Node) -> SelectorSpec? {
-        guard let fields = reader.mapping(node, what: "selector", allowed: Self.selectorFields, aliases: Self.camelCase)
+    func selector(_ node: YAMLNode) -> SelectorSpec? {
+        guard let fields = reader.fields(node, what: "selector", allowed: Self.selectorFields, aliases: Self.camelCase)
         else { return nil }
         var spec = SelectorSpec(location: reader.location(node))
-        let mapped: [(String, MatchField)] = [
-            ("principals", .destinationPrincipals), ("namespaces", .destinationNamespaces),
-            ("service_accounts", .destinationServiceAccounts), ("hosts", .hosts), ("paths", .paths),
-        ]
-        for (key, field) in mapped {
+        for (key, field) in Self.selectorClauses {
             guard let entry = fields[key], let values = reader.stringList(entry.value, what: "selector \(key)") else {
                 continue
             }
@@ -87,8 +81,13 @@ struct PolicyParser {
         return spec
     }
 
-    func rule(_ node: Node) -> RuleSpec? {
-        guard let fields = reader.mapping(node, what: "rule", allowed: Self.ruleFields, aliases: Self.camelCase) else {
+    static let selectorClauses: [(String, MatchField)] = [
+        ("principals", .destinationPrincipals), ("namespaces", .destinationNamespaces),
+        ("service_accounts", .destinationServiceAccounts), ("hosts", .hosts), ("paths", .paths),
+    ]
+
+    func rule(_ node: YAMLNode) -> RuleSpec? {
+        guard let fields = reader.fields(node, what: "rule", allowed: Self.ruleFields, aliases: Self.camelCase) else {
             return nil
         }
         let location = reader.location(node)
@@ -106,8 +105,8 @@ struct PolicyParser {
         var spec = RuleSpec(action: action, location: location)
         if let n = fields["name"] { spec.name = reader.nonEmptyString(n.value, what: "rule name") }
         if let d = fields["dry_run"] { spec.dryRun = reader.bool(d.value, what: "dry_run") ?? false }
-        if let f = fields["from"] { spec.from = groups(f.value, what: "from", wrapper: "source", fields: MatchField.source) }
-        if let t = fields["to"] { spec.to = groups(t.value, what: "to", wrapper: "operation", fields: MatchField.operation) }
+        if let f = fields["from"] { spec.from = groups(f.value, what: "from", wrapper: "source", keys: Self.sourceKeys) }
+        if let t = fields["to"] { spec.to = groups(t.value, what: "to", wrapper: "operation", keys: Self.operationKeys) }
         if let w = fields["when"], let items = reader.list(w.value, what: "when", allowSingle: true) {
             spec.when = items.compactMap { reader.nonEmptyString($0, what: "a when condition") }
         }
@@ -117,33 +116,48 @@ struct PolicyParser {
         return spec
     }
 
+    /// The keys a `from` or `to` entry may hold (`principals`, `not_principals`, ...), each with its field and sign,
+    /// in the order their clauses are compiled.
+    struct GroupKeys {
+        let names: [String]
+        let clauses: [(key: String, field: MatchField, negated: Bool)]
+
+        init(_ fields: [MatchField]) {
+            let positive = fields.map { ($0.rawValue, $0, false) }
+            let negative = fields.map { ("not_" + $0.rawValue, $0, true) }
+            clauses = (positive + negative).map { (key: $0.0, field: $0.1, negated: $0.2) }
+            names = clauses.map(\.key)
+        }
+    }
+
+    static let sourceKeys = GroupKeys(MatchField.source)
+    static let operationKeys = GroupKeys(MatchField.operation)
+
     /// `from: [ {principals: ...}, ... ]`, also in Istio's wrapped form `from: [ {source: {principals: ...}} ]`.
-    func groups(_ node: Node, what: String, wrapper: String, fields allowedFields: [MatchField]) -> [ClauseGroup] {
+    func groups(_ node: YAMLNode, what: String, wrapper: String, keys: GroupKeys) -> [ClauseGroup] {
         guard let items = reader.list(node, what: what) else { return [] }
         if items.isEmpty {
             reader.sink.error("\(what) is an empty list, which matches nothing; remove the field instead", at: reader.location(node))
         }
-        let names = allowedFields.map(\.rawValue)
-        let allowed = names + names.map { "not_" + $0 }
         var out: [ClauseGroup] = []
+        out.reserveCapacity(items.count)
         for item in items {
             var inner = item
-            if case .mapping(let m) = item, m.count == 1, m.first?.key.string == wrapper, let v = m.first?.value {
-                inner = v
+            if item.kind == .mapping, item.children.count == 2, item.children[0].kind == .scalar,
+                item.children[0].string == wrapper
+            {
+                inner = item.children[1]
             }
-            guard let fields = reader.mapping(inner, what: "a \(what) entry", allowed: allowed, aliases: Self.camelCase)
+            guard let fields = reader.fields(inner, what: "a \(what) entry", allowed: keys.names, aliases: Self.camelCase)
             else { continue }
             if fields.isEmpty {
                 reader.sink.error("a \(what) entry must test at least one field", at: reader.location(inner))
                 continue
             }
             var clauses: [FieldClause] = []
-            for key in allowed {
-                guard let entry = fields[key] else { continue }
-                let negated = key.hasPrefix("not_")
-                guard let field = MatchField(rawValue: negated ? String(key.dropFirst(4)) : key),
-                    let values = reader.stringList(entry.value, what: key)
-                else { continue }
+            clauses.reserveCapacity(fields.entries.count)
+            for (key, field, negated) in keys.clauses {
+                guard let entry = fields[key], let values = reader.stringList(entry.value, what: key) else { continue }
                 clauses.append(
                     FieldClause(field: field, negated: negated, values: values, location: reader.location(entry.key), key: key))
             }

@@ -1,5 +1,3 @@
-import Yams
-
 /// Reads `response:` (what an allow adds to the request) and `deny:` (the denial sent to the client).
 struct ResponseParser {
     let reader: NodeReader
@@ -9,8 +7,8 @@ struct ResponseParser {
     ]
     static let denyFields = ["status", "headers", "body"]
 
-    func allow(_ node: Node) -> AllowResponseSpec? {
-        guard let fields = reader.mapping(node, what: "response", allowed: Self.allowFields, aliases: PolicyParser.camelCase)
+    func allow(_ node: YAMLNode) -> AllowResponseSpec? {
+        guard let fields = reader.fields(node, what: "response", allowed: Self.allowFields, aliases: PolicyParser.camelCase)
         else { return nil }
         var spec = AllowResponseSpec()
         if let f = fields["set_headers"] { spec.setHeaders = headerMap(f.value, what: "set_headers") }
@@ -28,8 +26,8 @@ struct ResponseParser {
         return spec
     }
 
-    func deny(_ node: Node) -> DenyResponseSpec? {
-        guard let fields = reader.mapping(node, what: "deny", allowed: Self.denyFields) else { return nil }
+    func deny(_ node: YAMLNode) -> DenyResponseSpec? {
+        guard let fields = reader.fields(node, what: "deny", allowed: Self.denyFields) else { return nil }
         var spec = DenyResponseSpec()
         if let f = fields["status"] { spec.status = reader.int(f.value, what: "status", range: 200...599) }
         if let f = fields["headers"] { spec.headers = headerMap(f.value, what: "headers") }
@@ -37,7 +35,7 @@ struct ResponseParser {
         return spec
     }
 
-    private func headerMap(_ node: Node, what: String) -> [(key: Located<String>, value: Located<String>)] {
+    private func headerMap(_ node: YAMLNode, what: String) -> [(key: Located<String>, value: Located<String>)] {
         (reader.stringMap(node, what: what) ?? []).compactMap { pair in
             headerName(pair.key).map { (key: $0, value: pair.value) }
         }

@@ -1,18 +1,27 @@
-import Yams
-
-/// A bundle file's text, split into lines for diagnostics.
+/// A bundle file's text, split into lines for diagnostics (on the first one: most files never need it).
 struct SourceFile {
     let path: String
     let text: String
-    let lines: [Substring]
+    private let lineCache = LineCache()
+
+    private final class LineCache {
+        var lines: [Substring]?
+    }
 
     init(path: String, bytes: [UInt8]) {
         self.path = path
         text = String(decoding: bytes, as: UTF8.self)
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    var lines: [Substring] {
+        if let lines = lineCache.lines { return lines }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lineCache.lines = lines
+        return lines
     }
 
     func line(_ number: Int) -> String {
+        let lines = self.lines
         guard number >= 1, number <= lines.count else { return "" }
         var l = lines[number - 1]
         if l.hasSuffix("\r") { l = l.dropLast() }

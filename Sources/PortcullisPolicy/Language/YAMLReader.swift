@@ -2,6 +2,13 @@ import Yams
 
 /// Parses a YAML file into its documents, turning a syntax error into a diagnostic.
 enum YAMLReader {
+    /// The documents of a policy, manifest or data file. `YAMLComposer` reads files without a problem; a file with
+    /// one is read by Yams (below), so its diagnostic, and the documents before it, are exactly Yams'.
+    static func nodes(_ file: SourceFile, sink: DiagnosticSink) -> [YAMLNode] {
+        if let nodes = YAMLComposer.documents(file.text) { return nodes }
+        return documents(file, sink: sink).map { YAMLNode($0) }
+    }
+
     static func documents(_ file: SourceFile, sink: DiagnosticSink) -> [Node] {
         do {
             // The basic resolver (no implicit tags): plain scalars are resolved by PlainScalar, without Yams' regular
