@@ -61,15 +61,17 @@ struct StringHashSet: Sendable {
     }
 
     static func hash(_ value: String) -> UInt64 {
-        var v = value
-        return v.withUTF8 { bytes in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-            var x = h ^ (UInt64(truncatingIfNeeded: bytes.count) &* 0x9e37_79b9_7f4a_7c15)
-            x ^= x >> 33
-            x = x &* 0xff51_afd7_ed55_8ccd
-            x ^= x >> 33
-            return x
-        }
+        if let h = value.utf8.withContiguousStorageIfAvailable({ hash(bytes: $0) }) { return h }
+        return Array(value.utf8).withUnsafeBufferPointer { hash(bytes: $0) }
+    }
+
+    private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        var x = h ^ (UInt64(truncatingIfNeeded: bytes.count) &* 0x9e37_79b9_7f4a_7c15)
+        x ^= x >> 33
+        x = x &* 0xff51_afd7_ed55_8ccd
+        x ^= x >> 33
+        return x
     }
 }
