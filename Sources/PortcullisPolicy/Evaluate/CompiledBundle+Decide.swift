@@ -59,8 +59,8 @@ extension CompiledBundle {
     func evaluate(
         _ request: AuthzRequest, indexed: Bool, identity: CELValue? = nil, trace: inout [ExplainEntry]?
     ) -> Decision {
-        let facts = RequestFacts(request)
-        let activation = RequestActivation(facts: facts, table: table, data: data)
+        let activation = RequestActivation(request: request, table: table, data: data)
+        let facts: RequestFacts = activation
         activation.identity = identity
         var errors: [String] = []
         let explain = trace != nil

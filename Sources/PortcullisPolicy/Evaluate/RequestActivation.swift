@@ -5,8 +5,9 @@ import PortcullisModel
 /// Binds the variables of one request, computing each only when an expression first reads it.
 /// Used by one decision on one thread, with no overlapping accesses: its stored properties skip the run-time
 /// exclusivity checks (a `swift_beginAccess` call on every read of a variable otherwise).
-final class RequestActivation: CELActivation {
-    let facts: RequestFacts
+final class RequestActivation: RequestFacts, CELActivation {
+    /// The request facts are this object itself (one allocation per decision for both).
+    var facts: RequestFacts { self }
     /// The variable behind each slot (the bundle's `VariableTable.variables`).
     private let variables: [Variable?]
     private let data: CELValue
@@ -21,10 +22,14 @@ final class RequestActivation: CELActivation {
     /// The request body, parsed when a rule first reads it (see Body/).
     var body = RequestBodyState()
 
-    init(facts: RequestFacts, table: VariableTable, data: CELValue) {
-        self.facts = facts
+    init(request: AuthzRequest, table: VariableTable, data: CELValue) {
         self.variables = table.variables
         self.data = data
+        super.init(request)
+    }
+
+    convenience init(facts: RequestFacts, table: VariableTable, data: CELValue) {
+        self.init(request: facts.request, table: table, data: data)
     }
 
     func value(forSlot slot: Int) -> CELValue? {

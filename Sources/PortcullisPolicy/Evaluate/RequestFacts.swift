@@ -4,45 +4,47 @@ import PortcullisModel
 /// The request attributes the index and the `from`/`to` matchers read, each computed at most once per decision
 /// and only when something reads it. Used by one decision on one thread, so the values computed on demand skip the
 /// run-time exclusivity checks.
-final class RequestFacts {
-    let request: AuthzRequest
-    let method: String
+/// Not final only so that `RequestActivation` can extend it: one object per decision holds both (its members
+/// are final, so nothing is dispatched dynamically).
+class RequestFacts {
+    final let request: AuthzRequest
+    final let method: String
     /// Lower-cased, without a port.
-    let host: String
+    final let host: String
     /// The path without its query string.
-    let urlPath: Substring
-    let port: UInt32
+    final let urlPath: Substring
+    final let port: UInt32
     /// The HTTP headers (empty without HTTP attributes), held apart so that reading them does not copy the
     /// request's whole `HTTPRequestInfo`.
-    let headerFields: [HTTPHeaders.Field]
-    let hasHTTP: Bool
-    @exclusivity(unchecked) private var computedSource: PeerFacts?
-    @exclusivity(unchecked) private var computedDestination: PeerFacts?
-    @exclusivity(unchecked) private var computedSourceIP: IPAddress??
-    @exclusivity(unchecked) private var computedPortText: String?
+    final let headerFields: [HTTPHeaders.Field]
+    final let hasHTTP: Bool
+    @exclusivity(unchecked) private final var computedSource: PeerFacts?
+    @exclusivity(unchecked) private final var computedDestination: PeerFacts?
+    @exclusivity(unchecked) private final var computedSourceIP: IPAddress??
+    @exclusivity(unchecked) private final var computedPortText: String?
 
-    var source: PeerFacts {
+    final var source: PeerFacts {
         if let known = computedSource { return known }
         let facts = PeerFacts(principal: request.source.principal)
         computedSource = facts
         return facts
     }
 
-    var destination: PeerFacts {
+    final var destination: PeerFacts {
         if let known = computedDestination { return known }
         let facts = PeerFacts(principal: request.destination.principal)
         computedDestination = facts
         return facts
     }
 
-    var sourceIP: IPAddress? {
+    final var sourceIP: IPAddress? {
         if let known = computedSourceIP { return known }
         let ip = IPAddress.parse(request.source.address)
         computedSourceIP = .some(ip)
         return ip
     }
 
-    var portText: String {
+    final var portText: String {
         if let known = computedPortText { return known }
         let text = String(port)
         computedPortText = text
@@ -104,7 +106,7 @@ final class RequestFacts {
         }
     }
 
-    func string(_ attribute: StringAttribute) -> String {
+    final func string(_ attribute: StringAttribute) -> String {
         switch attribute {
         case .method: return method
         case .host: return host
