@@ -6,4 +6,21 @@
 /// returning free memory to the system; 0 where the allocator cannot say.
 size_t pc_heap_bytes_in_use(void);
 
+/// Drops this process's resident pages of file-backed private mappings (the executable's code and
+/// read-only data, the shared libraries') and returns free heap memory to the system (malloc_trim).
+/// Meant for after start-up and after a bundle (re)load: code run only then (argument parsing, YAML,
+/// policy compilation, Foundation set-up) stops counting in RSS, and pages still in use fault back
+/// from the page cache (or the file) on their next use.
+///
+/// Every private file mapping gets MADV_PAGEOUT (the kernel reclaims the clean pages only this process
+/// maps, where it allows it: the caller owns or may write the file; elsewhere only private pages, and
+/// only to swap). The read-only segments of the loaded objects (found with dl_iterate_phdr, skipping any
+/// with text relocations) that sit in read-only mappings holding no private (copy-on-write) page also get
+/// MADV_DONTNEED, which unmaps them whoever owns the file: their content is the file's, so nothing is
+/// lost. Writable, shared and anonymous mappings never get MADV_DONTNEED.
+///
+/// Returns how many bytes resident memory (VmRSS) went down by (0 if it did not), or -1 if
+/// /proc/self/smaps could not be read (nothing was done).
+long pc_release_file_pages(void);
+
 #endif
