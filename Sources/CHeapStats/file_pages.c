@@ -120,8 +120,10 @@ long pc_release_file_pages(void) {
     long before = resident_bytes();
     struct pc_regions regions = { NULL, 0, (uintptr_t)sysconf(_SC_PAGESIZE) };
     if (!read_regions(&regions)) return -1;
-    // Reclaim: harmless on any range (at worst a page is read back), so a mapping replaced since is no risk.
+    // Reclaim the clean file pages: harmless on any range (at worst a page is read back), so a mapping replaced
+    // since is no risk. Mappings with private pages are skipped: with swap, those would be pushed out while in use.
     for (size_t i = 0; i < regions.count; i++) {
+        if (regions.items[i].anonymous_kb != 0) continue; // private pages: not ours to push to swap
         (void)madvise((void *)regions.items[i].start, regions.items[i].end - regions.items[i].start, MADV_PAGEOUT);
     }
     // Unmap: only the loaded objects' own read-only segments, found under the loader's lock.

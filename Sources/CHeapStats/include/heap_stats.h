@@ -12,12 +12,13 @@ size_t pc_heap_bytes_in_use(void);
 /// policy compilation, Foundation set-up) stops counting in RSS, and pages still in use fault back
 /// from the page cache (or the file) on their next use.
 ///
-/// Every private file mapping gets MADV_PAGEOUT (the kernel reclaims the clean pages only this process
-/// maps, where it allows it: the caller owns or may write the file; elsewhere only private pages, and
-/// only to swap). The read-only segments of the loaded objects (found with dl_iterate_phdr, skipping any
-/// with text relocations) that sit in read-only mappings holding no private (copy-on-write) page also get
-/// MADV_DONTNEED, which unmaps them whoever owns the file: their content is the file's, so nothing is
-/// lost. Writable, shared and anonymous mappings never get MADV_DONTNEED.
+/// Private file mappings with no private (copy-on-write) page get MADV_PAGEOUT: the kernel reclaims
+/// the clean pages only this process maps, where it allows it (the caller owns or may write the file;
+/// a no-op elsewhere). The read-only segments of the loaded objects (found with dl_iterate_phdr, so none
+/// is unloaded meanwhile; objects with text relocations skipped) that lie in such mappings also get
+/// MADV_DONTNEED, which unmaps their pages whoever owns the file: their content is the file's, so nothing
+/// is lost. Writable, shared and anonymous mappings, and mappings holding private pages (relocated data,
+/// RELRO, a debugger's breakpoints), never get MADV_DONTNEED.
 ///
 /// Returns how many bytes resident memory (VmRSS) went down by (0 if it did not), or -1 if
 /// /proc/self/smaps could not be read (nothing was done).
