@@ -2,6 +2,15 @@
 public protocol CELActivation {
     /// The value bound to a declared slot; nil = unbound (evaluating it yields a "no such attribute" error value).
     func value(forSlot slot: Int) -> CELValue?
+
+    /// `slot[key]` or `slot.key` for a constant string key, answered without building the map bound to `slot`:
+    /// nil = no such short cut (the map is built and indexed as usual); `.some(nil)` = the map has no such key;
+    /// `.some(v)` = its value. Must agree with indexing `value(forSlot:)`.
+    func entry(forSlot slot: Int, key: String) -> CELValue??
+}
+
+extension CELActivation {
+    public func entry(forSlot slot: Int, key: String) -> CELValue?? { nil }
 }
 
 /// Binds nothing.

@@ -5,6 +5,9 @@ public struct CELEnvironment: Sendable {
     var slots: [String: Int] = [:]
     var types: [CELType] = []
     var names: [String] = []
+    /// Slots whose value is known when expressions are compiled: the checker replaces a read of one with the
+    /// value, so the planner folds what depends on it alone (`data.tenants.active` becomes a constant list).
+    var constants: [Int: CELValue] = [:]
 
     public init(limits: CELLimits = CELLimits()) {
         self.limits = limits
@@ -21,6 +24,15 @@ public struct CELEnvironment: Sendable {
         slots[name] = s
         types.append(type)
         names.append(name)
+        return s
+    }
+
+    /// Declares a variable whose value is fixed for every evaluation (a bundle's data): expressions read the
+    /// value itself, folded into them when they are planned. Returns its slot, like `declare`.
+    @discardableResult
+    public mutating func bind(_ name: String, _ type: CELType, constant value: CELValue) -> Int {
+        let s = declare(name, type)
+        constants[s] = value
         return s
     }
 

@@ -51,6 +51,7 @@ struct Checker {
             if !rooted, let (idx, t) = lookupLocal(name) { return (.local(idx), t) }
             if let s = env.slot(of: name) {
                 referenced.insert(s)
+                if let value = env.constants[s] { return (.constant(value), env.types[s]) }
                 return (.slot(s, name: name), env.types[s])
             }
             if let t = Checker.typeNames[name] { return (.constant(.type(t)), .type) }
@@ -185,7 +186,7 @@ struct Checker {
         while n > 0 {
             if let s = env.slot(of: candidate) {
                 referenced.insert(s)
-                var r: ResolvedExpr = .slot(s, name: candidate)
+                var r: ResolvedExpr = env.constants[s].map { .constant($0) } ?? .slot(s, name: candidate)
                 var t = env.types[s]
                 for field in parts[n...] {
                     switch t {

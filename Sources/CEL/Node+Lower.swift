@@ -9,7 +9,10 @@ extension Node {
             return x
         case .slot(let s, let name): return SlotNode(s, name)
         case .local(let i): return LocalNode(i)
-        case .select(let o, let f): return FieldNode(.select, o.lower(), f)
+        case .select(let o, let f):
+            let x = o.lower()
+            if let slot = x as? SlotNode { return SlotEntryNode(slot, f, .select) }
+            return FieldNode(.select, x, f)
         case .optSelect(let o, let f): return FieldNode(.optionalSelect, o.lower(), f)
         case .optionalList(let items, let flags): return OptionalListNode(items.map { $0.lower() }, flags)
         case .optionalMap(let entries, let flags): return OptionalMapNode(entries.map { ($0.0.lower(), $0.1.lower()) }, flags)
@@ -21,6 +24,12 @@ extension Node {
         case .conditional(let a, let b, let d): return ConditionalNode(a.lower(), b.lower(), d.lower())
         case .call1(let f, let a): return Call1Node(f, a.lower())
         case .call2(let f, let a, let b):
+            if f == .index, case .constant(.string(let key)) = b, let slot = a.lower() as? SlotNode {
+                return SlotEntryNode(slot, key, .index)
+            }
+            if f == .in, case .constant(.string(let key)) = a, let slot = b.lower() as? SlotNode {
+                return SlotEntryNode(slot, key, .contains)
+            }
             if f == .startsWith || f == .endsWith || f == .contains, case .constant(.string(let s)) = b {
                 return StringTestNode(f, a.lower(), s)
             }

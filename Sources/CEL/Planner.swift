@@ -3,6 +3,7 @@ import LinearRegex
 /// Turns the checked tree into the evaluator's program: folds constants, pre-builds constant sets for `in`,
 /// compiles literal regexes once, and picks specialised nodes for common shapes.
 struct Planner {
+    static let maxKeySet = 4096
     func plan(_ r: ResolvedExpr) -> Node {
         switch r {
         case .constant(let v): return .constant(v)
@@ -88,6 +89,9 @@ struct Planner {
             if case .constant(.list(let items)) = args[1] {
                 let strings = items.compactMap { v -> String? in if case .string(let s) = v { return s } else { return nil } }
                 if strings.count == items.count && strings.count <= 8 { return .inStrings(args[0], strings) }
+                // A constant folded from bound data can be large: past this size a set per expression costs more
+                // memory than the scan it saves.
+                guard items.count <= Planner.maxKeySet else { break }
                 var keys = Set<CELMapKey>()
                 var ok = true
                 for item in items {

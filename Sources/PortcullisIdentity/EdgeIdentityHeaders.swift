@@ -42,7 +42,7 @@ public struct EdgeIdentityHeaders: Sendable, Hashable {
 
     /// Evaluates the request. A peer that is not a gateway and sends none of the headers is `.absent`.
     public func evaluate(_ request: AuthzRequest) -> Outcome {
-        let fields = request.http?.headers ?? HTTPHeaders()
+        guard let fields = request.http?.headers, headers.contains(where: { fields.first($0) != nil }) else { return .absent }
         var present: [String: String] = [:]
         for name in headers {
             if let v = fields[name] { present[name] = v }

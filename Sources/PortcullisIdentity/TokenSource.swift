@@ -28,7 +28,7 @@ public enum TokenSource: Sendable, Hashable {
         case .authorizationBearer:
             value = headers.first("authorization").flatMap(Self.bearer)
         case .header(let name):
-            value = headers.first(name.lowercased()).map { $0.trimmingSpaces() }
+            value = headers.first(HTTPHeaders.lowercased(name)).map { $0.trimmingSpaces() }
         case .cookie(let name):
             value = headers.values("cookie").lazy.compactMap { Self.cookie(name, in: $0) }.first
         case .query(let name):

@@ -27,7 +27,7 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// `name.lowercased()`, without a new string when it is already lower-case ASCII
     /// (as Envoy sends header names).
-    static func lowercased(_ name: String) -> String {
+    public static func lowercased(_ name: String) -> String {
         var name = name
         let plain = name.withUTF8 { utf8 in !utf8.contains { ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 } }
         return plain ? name : name.lowercased()
@@ -41,19 +41,27 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// The first value of a header (name given lower-case).
     public func first(_ name: String) -> String? {
-        for f in fields where f.name == name { return f.value }
+        for i in fields.indices where Self.same(fields[i].name, name) { return fields[i].value }
         return nil
     }
 
+    /// Name equality with the length compared first: most fields differ in length, and `==` on strings of
+    /// different lengths still goes through the general comparison.
+    @inline(__always)
+    static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
+
     /// Every value of a header, in order.
     public func values(_ name: String) -> [String] {
-        fields.compactMap { $0.name == name ? $0.value : nil }
+        fields.compactMap { Self.same($0.name, name) ? $0.value : nil }
     }
 
     /// A header's values joined with "," as Envoy's `headers` map does; nil when absent.
     public subscript(name: String) -> String? {
-        let v = values(name)
-        return v.isEmpty ? nil : v.joined(separator: ",")
+        var found: String?
+        for i in fields.indices where Self.same(fields[i].name, name) {
+            if let previous = found { found = previous + "," + fields[i].value } else { found = fields[i].value }
+        }
+        return found
     }
 
     public var count: Int { fields.count }

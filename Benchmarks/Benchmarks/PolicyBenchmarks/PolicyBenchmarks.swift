@@ -25,6 +25,14 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(example.decide(storefrontOrder.request)) }
     }
 
+    // The request `make bench-server` sends (scripts/bench_server.py's bench_request): the storefront reading an
+    // order for a known tenant — a `when` condition on bundle data, a computed header, query parameter and metadata.
+    let storefrontRead = try! RequestDocument.parse(Array(ExampleRequests.storefrontRead.utf8))
+    precondition(example.decide(storefrontRead).allowed, "the storefront's read must be allowed")
+    Benchmark("policy decide: example bundle, storefront reads an order (allow)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(example.decide(storefrontRead)) }
+    }
+
     for ruleCount in [10, 10_000] {
         let bundle = try! BundleLoader.load(files: GeneratedBundle.files(ruleCount: ruleCount))
         precondition(bundle.ruleCount == ruleCount)

@@ -60,7 +60,8 @@ struct BundleCompiler {
         if !sawManifest { sink.error("the bundle has no manifest.yaml", file: "manifest.yaml") }
 
         // Policies: unique names, compiled in file order.
-        let table = VariableTable()
+        let data = buildData(dataEntries)
+        let table = VariableTable(data: data)
         let bodySchemas = BodySchemaCatalog(files: files, sink: sink)
         let compiler = PolicyCompiler(sink: sink, files: sources, table: table, bodySchemas: bodySchemas)
         var policies: [CompiledPolicy] = []
@@ -82,7 +83,6 @@ struct BundleCompiler {
         checkIdentityReferences(policySpecs, declared: identitySources)
         if policies.isEmpty, sawManifest, !sink.hasErrors { sink.warning("the bundle has no policies: every request gets the bundle default", at: SourceLocation(file: "manifest.yaml", line: 1, column: 1)) }
 
-        let data = buildData(dataEntries)
         var tests: [PolicyTest] = []
         for (file, documents) in testDocuments {
             tests += TestFileParser(reader: NodeReader(file: file.path, sink: sink)).tests(documents)

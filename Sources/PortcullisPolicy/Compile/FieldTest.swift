@@ -1,7 +1,8 @@
 import CELSupport
 
 /// One compiled field of a `from` source, `to` operation or selector: a positive or `not_` test.
-struct FieldTest: Sendable {
+/// A class, so that the matchers read it in place instead of copying (and retaining) its payload per test.
+final class FieldTest: Sendable {
     enum Kind: Sendable {
         case strings(StringAttribute, StringSetMatcher)
         case paths([PathPattern])
@@ -11,10 +12,16 @@ struct FieldTest: Sendable {
         case contextExtension(key: String, value: String)
     }
 
-    var kind: Kind
-    var negated: Bool
+    let kind: Kind
+    let negated: Bool
     /// The field as written (`not_principals`), for explanations.
-    var key: String
+    let key: String
+
+    init(kind: Kind, negated: Bool, key: String) {
+        self.kind = kind
+        self.negated = negated
+        self.key = key
+    }
 
     func matches(_ facts: RequestFacts) -> Bool {
         let hit: Bool
@@ -71,5 +78,9 @@ struct FieldGroup: Sendable {
         return nil
     }
 
-    func matches(_ facts: RequestFacts) -> Bool { firstFailure(facts) == nil }
+    /// Reads the tests in place (a `for in` copies each one, retaining its strings and matchers).
+    func matches(_ facts: RequestFacts) -> Bool {
+        for i in tests.indices where !tests[i].matches(facts) { return false }
+        return true
+    }
 }

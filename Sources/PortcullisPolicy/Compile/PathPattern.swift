@@ -72,23 +72,34 @@ enum PathPattern: Sendable, Hashable {
         }
     }
 
+    /// Walks the path's bytes once, segment by segment, without splitting it into an array.
     private static func matchTemplate(_ segments: [Segment], _ path: Substring) -> Bool {
-        let bytes = path.utf8
-        guard bytes.first == UInt8(ascii: "/") else { return false }
-        let parts = bytes.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        var i = 0
+        if let result = path.utf8.withContiguousStorageIfAvailable({ matchTemplate(segments, $0) }) { return result }
+        let bytes = Array(path.utf8)
+        return bytes.withUnsafeBufferPointer { matchTemplate(segments, $0) }
+    }
+
+    private static func matchTemplate(_ segments: [Segment], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let n = b.count
+        guard n > 0, b[0] == slash else { return false }
+        var pos = 1  // where the next part starts; n + 1 once every part is consumed
         for segment in segments {
+            if case .rest = segment { return true }
+            guard pos <= n else { return false }
+            var end = pos
+            while end < n, b[end] != slash { end += 1 }
             switch segment {
+            case .one:
+                if end == pos { return false }
+            case .literal(let s):
+                guard UTF8Bytes.equal(UnsafeBufferPointer(rebasing: b[pos..<end]), s) else { return false }
             case .rest:
                 return true
-            case .one:
-                guard i < parts.count, !parts[i].isEmpty else { return false }
-            case .literal(let s):
-                guard i < parts.count, parts[i].elementsEqual(s.utf8) else { return false }
             }
-            i += 1
+            pos = end + 1
         }
-        return i == parts.count
+        return pos == n + 1
     }
 
     var indexKey: IndexKey? {

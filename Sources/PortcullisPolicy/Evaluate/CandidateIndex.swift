@@ -2,9 +2,11 @@
 /// under one dimension it always constrains, by the literals of that constraint; an item no dimension
 /// constrains is always a candidate. The result is a superset of the matching items, sorted and unique.
 struct CandidateIndex: Sendable {
-    private var tables: [KeyIndex] = Array(repeating: KeyIndex(), count: IndexDimension.count)
+    private let tables: [KeyIndex] = (0..<IndexDimension.count).map { _ in KeyIndex() }
     private(set) var always: [Int32] = []
     private(set) var itemCount = 0
+    /// Bit `slot` set when that dimension's table has keys: a look-up skips the others without touching them.
+    private var filled: UInt32 = 0
 
     /// Files an item under the most selective of the dimensions offered (each with the keys of its tests).
     mutating func add(item: Int32, options: [(dimension: IndexDimension, keys: [IndexKey])]) {
@@ -14,21 +16,26 @@ struct CandidateIndex: Sendable {
             return
         }
         for key in best.keys { tables[best.dimension.slot].add(key, item: item) }
+        if !best.keys.isEmpty { filled |= 1 << UInt32(best.dimension.slot) }
     }
 
     func candidates(_ facts: RequestFacts) -> [Int32] {
         var out = always
-        for attribute in StringAttribute.allCases {
-            let table = tables[attribute.rawValue]
-            if !table.isEmpty { table.lookup(facts.string(attribute), into: &out) }
-        }
-        let pathTable = tables[IndexDimension.path.slot]
-        if !pathTable.isEmpty { pathTable.lookup(facts.urlPath, into: &out) }
-        let portTable = tables[IndexDimension.port.slot]
-        if !portTable.isEmpty { portTable.lookup(facts.portText, into: &out) }
-        let ceTable = tables[IndexDimension.contextExtension.slot]
-        if !ceTable.isEmpty {
-            for (key, value) in facts.request.contextExtensions { ceTable.lookup(key + "\u{0}" + value, into: &out) }
+        out.reserveCapacity(always.count + 8)
+        var rest = filled
+        while rest != 0 {
+            let slot = rest.trailingZeroBitCount
+            rest &= rest - 1
+            switch slot {
+            case IndexDimension.path.slot:
+                tables[slot].lookup(facts.urlPath, into: &out)
+            case IndexDimension.port.slot:
+                tables[slot].lookup(facts.portText, into: &out)
+            case IndexDimension.contextExtension.slot:
+                for (key, value) in facts.request.contextExtensions { tables[slot].lookup(key + "\u{0}" + value, into: &out) }
+            default:
+                tables[slot].lookup(facts.string(StringAttribute(rawValue: slot)!), into: &out)
+            }
         }
         if out.count > 1 {
             out.sort()

@@ -1,22 +1,47 @@
 import CEL
 import PortcullisModel
 
-/// How one selected policy's rules came out for a request.
-struct PolicyOutcome {
-    let policy: Int
-    var deny: [Int] = []
-    var allow: [Int] = []
-    var dryDeny: [Int] = []
-    var dryAllow: [Int] = []
-    var audit: [Int] = []
+/// A rule that matched, filed by the position of its policy among the selected ones.
+struct RuleHit {
+    enum Kind: UInt8 { case deny, dryDeny, allow, dryAllow, audit }
+    var slot: Int32
+    var rule: Int32
+    var kind: Kind
+}
 
-    /// Any matching deny denies; otherwise any matching allow allows; otherwise the policy's default.
-    func verdict(_ p: CompiledPolicy, includeDryRun: Bool) -> (allowed: Bool, rules: [Int]) {
-        let denies = includeDryRun ? deny + dryDeny : deny
-        if !denies.isEmpty { return (false, denies) }
-        let allows = includeDryRun ? allow + dryAllow : allow
-        if !allows.isEmpty { return (true, allows) }
-        return (p.defaultAllow, [])
+/// The rules that matched in one decision: one flat list (usually of one or two entries), so a decision
+/// allocates nothing per selected policy.
+struct RuleHits {
+    var list: [RuleHit] = []
+
+    /// A policy's own verdict: any matching deny denies; otherwise any matching allow allows; otherwise the
+    /// policy's default. Dry-run rules count only in the shadow verdict.
+    func allows(slot: Int, defaultAllow: Bool, shadow: Bool) -> Bool {
+        var allow = false
+        for h in list where Int(h.slot) == slot {
+            switch h.kind {
+            case .deny: return false
+            case .dryDeny: if shadow { return false }
+            case .allow: allow = true
+            case .dryAllow: if shadow { allow = true }
+            case .audit: break
+            }
+        }
+        return allow || defaultAllow
+    }
+
+    /// The rules behind a policy's verdict: its counted deny rules when it denies, its counted allow rules when
+    /// it allows (none when the default decided).
+    func rules(slot: Int, allowed: Bool, shadow: Bool) -> [Int] {
+        var out: [Int] = []
+        for h in list where Int(h.slot) == slot {
+            switch h.kind {
+            case .deny where !allowed, .allow where allowed: out.append(Int(h.rule))
+            case .dryDeny where !allowed && shadow, .dryAllow where allowed && shadow: out.append(Int(h.rule))
+            default: break
+            }
+        }
+        return out
     }
 }
 
@@ -38,29 +63,36 @@ extension CompiledBundle {
         let activation = RequestActivation(facts: facts, table: table, data: data)
         activation.identity = identity
         var errors: [String] = []
+        let explain = trace != nil
 
         // 1. The policies whose selectors match.
-        var selected: [Int] = []
-        for id in indexed ? selectorIndex.candidates(facts) : allPolicies {
+        // The candidates are filtered in place: the array the index returns becomes the selection.
+        var selected = indexed ? selectorIndex.candidates(facts) : allPolicies
+        var kept = 0
+        for r in selected.indices {
+            let id = selected[r]
             let p = policies[Int(id)]
-            if let selector = p.selector, let failed = selector.firstFailure(facts) {
-                trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .failed("selector.\(failed.key)")))
+            if let selector = p.selector, !selector.matches(facts) {
+                if explain, let failed = selector.firstFailure(facts) {
+                    trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .failed("selector.\(failed.key)")))
+                }
                 continue
             }
-            selected.append(Int(id))
+            selected[kept] = id
+            kept += 1
             trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .matched))
         }
+        selected.removeLast(selected.count - kept)
 
         // A selected policy whose `identity:` sources are all absent: 401 before any rule runs.
         if let unmet = unmetIdentityRequirement(selected, identity: identity) { return unmet }
 
         // 2. Their rules that can match.
-        var outcomes = selected.map { PolicyOutcome(policy: $0) }
+        var hits = RuleHits()
         for id in indexed ? ruleIndex.candidates(facts) : allRules {
             let rule = rules[Int(id)]
-            guard let slot = Self.position(of: rule.policy, in: selected) else { continue }
-            let policy = policies[rule.policy]
-            let result = match(rule, facts: facts, activation: activation)
+            guard let slot = Self.position(of: Int32(rule.policy), in: selected) else { continue }
+            let result = match(rule, facts: facts, activation: activation, explain: explain)
             var matched = false
             switch result {
             case .matched:
@@ -69,45 +101,60 @@ extension CompiledBundle {
                 break
             case .error(let message):
                 matched = rule.action != .allow  // fail closed
-                errors.append("\(policy.name)/\(rule.name): \(message)")
+                errors.append("\(policies[rule.policy].name)/\(rule.name): \(message)")
             }
-            trace?.append(
-                ExplainEntry(policy: policy.name, rule: rule.name, action: rule.action.rawValue, dryRun: rule.dryRun, outcome: result))
+            if explain {
+                let policy = policies[rule.policy]
+                trace?.append(
+                    ExplainEntry(policy: policy.name, rule: rule.name, action: rule.action.rawValue, dryRun: rule.dryRun, outcome: result))
+            }
             guard matched else { continue }
+            let kind: RuleHit.Kind
             switch (rule.action, rule.dryRun) {
-            case (.deny, false): outcomes[slot].deny.append(Int(id))
-            case (.deny, true): outcomes[slot].dryDeny.append(Int(id))
-            case (.allow, false): outcomes[slot].allow.append(Int(id))
-            case (.allow, true): outcomes[slot].dryAllow.append(Int(id))
-            case (.audit, _): outcomes[slot].audit.append(Int(id))
+            case (.deny, false): kind = .deny
+            case (.deny, true): kind = .dryDeny
+            case (.allow, false): kind = .allow
+            case (.allow, true): kind = .dryAllow
+            case (.audit, _): kind = .audit
             }
+            hits.list.append(RuleHit(slot: Int32(slot), rule: id, kind: kind))
         }
 
         // 3. Combine: deny wins, then allow. Dry-run policies and rules only count in the shadow verdict.
-        let actual = combine(outcomes, shadow: false)
-        let shadow = combine(outcomes, shadow: true)
-        var decision = actual.allowed
-            ? allowDecision(actual, activation: activation, errors: &errors)
-            : denyDecision(actual, activation: activation, errors: &errors)
+        let actual = combine(selected, hits, shadow: false)
+        var decision: Decision
+        if actual.allowed {
+            decision = allowDecision(actual, activation: activation, errors: &errors)
+        } else {
+            decision = denyDecision(actual, activation: activation, errors: &errors)
+        }
         decision.policy = actual.policy.map { policies[$0].name }
-        decision.rules = actual.rules.map { rules[$0].name }
-        if shadow.allowed != actual.allowed {
+        decision.rules = ruleNames(actual.rules)
+        if hasDryRun, shadowAllows(selected, hits) != actual.allowed {
             // Recorded as what would have happened; the enforced outcome stands.
+            let shadow = combine(selected, hits, shadow: true)
             decision.dryRun = true
             decision.policy = shadow.policy.map { policies[$0].name }
-            decision.rules = shadow.rules.map { rules[$0].name }
+            decision.rules = ruleNames(shadow.rules)
             var enforced: [String: JSONValue] = ["allowed": .bool(actual.allowed)]
             if let p = actual.policy { enforced["policy"] = .string(policies[p].name) }
             enforced["rules"] = .array(actual.rules.map { .string(rules[$0].name) })
             decision.dynamicMetadata["enforced"] = .object(enforced)
         }
-        let audits = outcomes.flatMap { o in o.audit.map { "\(policies[o.policy].name)/\(rules[$0].name)" } }
-        if !audits.isEmpty { decision.dynamicMetadata["audit"] = .array(audits.map { .string($0) }) }
+        var audits: [JSONValue] = []
+        for h in hits.list where h.kind == .audit {
+            audits.append(.string("\(policies[Int(selected[Int(h.slot)])].name)/\(rules[Int(h.rule)].name)"))
+        }
+        if !audits.isEmpty { decision.dynamicMetadata["audit"] = .array(audits) }
         decision.errors = errors
         return decision
     }
 
-    private static func position(of policy: Int, in selected: [Int]) -> Int? {
+    private func ruleNames(_ ids: [Int]) -> [String] {
+        ids.count == 1 ? ruleNameLists[ids[0]] : ids.map { rules[$0].name }
+    }
+
+    private static func position(of policy: Int32, in selected: [Int32]) -> Int? {
         var lo = 0
         var hi = selected.count
         while lo < hi {
@@ -117,14 +164,16 @@ extension CompiledBundle {
         return lo < selected.count && selected[lo] == policy ? lo : nil
     }
 
-    func combine(_ outcomes: [PolicyOutcome], shadow: Bool) -> BundleVerdict {
+    func combine(_ selected: [Int32], _ hits: RuleHits, shadow: Bool) -> BundleVerdict {
         var allowing: [(policy: Int, rules: [Int])] = []
-        for o in outcomes {
-            let p = policies[o.policy]
+        for (slot, policyID) in selected.enumerated() {
+            let id = Int(policyID)
+            let p = policies[id]
             if p.dryRun, !shadow { continue }
-            let v = o.verdict(p, includeDryRun: shadow)
-            if !v.allowed { return BundleVerdict(allowed: false, policy: o.policy, rules: v.rules, allowing: []) }
-            allowing.append((o.policy, v.rules))
+            if !hits.allows(slot: slot, defaultAllow: p.defaultAllow, shadow: shadow) {
+                return BundleVerdict(allowed: false, policy: id, rules: hits.rules(slot: slot, allowed: false, shadow: shadow), allowing: [])
+            }
+            allowing.append((id, hits.rules(slot: slot, allowed: true, shadow: shadow)))
         }
         guard let first = allowing.first else {
             return BundleVerdict(allowed: defaultAllow, policy: nil, rules: [], allowing: [])
@@ -132,14 +181,23 @@ extension CompiledBundle {
         return BundleVerdict(allowed: true, policy: first.policy, rules: first.rules, allowing: allowing)
     }
 
+    /// The shadow verdict's outcome alone (dry-run policies and rules counted), without its rule lists.
+    func shadowAllows(_ selected: [Int32], _ hits: RuleHits) -> Bool {
+        for (slot, id) in selected.enumerated() where !hits.allows(slot: slot, defaultAllow: policies[Int(id)].defaultAllow, shadow: true) {
+            return false
+        }
+        return selected.isEmpty ? defaultAllow : true
+    }
+
     // MARK: Rule matching
 
     /// A rule matches when one of its sources, one of its operations and all of its conditions match.
-    func match(_ rule: CompiledRule, facts: RequestFacts, activation: RequestActivation) -> ExplainEntry.Outcome {
-        if !rule.from.isEmpty, let failure = Self.firstFailure(rule.from, facts: facts, name: "from") {
+    /// Without `explain`, a failure's description is left empty (it is only read by explanations).
+    func match(_ rule: CompiledRule, facts: RequestFacts, activation: RequestActivation, explain: Bool = true) -> ExplainEntry.Outcome {
+        if !rule.from.isEmpty, let failure = Self.firstFailure(rule.from, facts: facts, name: "from", explain: explain) {
             return .failed(failure)
         }
-        if !rule.to.isEmpty, let failure = Self.firstFailure(rule.to, facts: facts, name: "to") {
+        if !rule.to.isEmpty, let failure = Self.firstFailure(rule.to, facts: facts, name: "to", explain: explain) {
             return .failed(failure)
         }
         for (i, condition) in rule.when.enumerated() {
@@ -147,7 +205,7 @@ extension CompiledBundle {
             case .bool(true):
                 continue
             case .bool(false):
-                return .failed("when[\(i)]: \(condition.source)")
+                return .failed(explain ? "when[\(i)]: \(condition.source)" : "")
             case .error(let e):
                 return .error("when[\(i)]: \(condition.source): \(e.message)")
             default:
@@ -159,7 +217,11 @@ extension CompiledBundle {
     }
 
     /// nil when one group matches; otherwise the first failing field of the first group.
-    private static func firstFailure(_ groups: [FieldGroup], facts: RequestFacts, name: String) -> String? {
+    private static func firstFailure(_ groups: [FieldGroup], facts: RequestFacts, name: String, explain: Bool) -> String? {
+        if !explain {
+            for group in groups where group.matches(facts) { return nil }
+            return ""
+        }
         var first: String?
         for (i, group) in groups.enumerated() {
             guard let failed = group.firstFailure(facts) else { return nil }

@@ -6,57 +6,66 @@ extension CompiledBundle {
         var decision = Decision(allowed: true)
         for (policyID, ruleIDs) in verdict.allowing {
             let policy = policies[policyID]
-            let responses: [(String, AllowResponse)] =
-                ruleIDs.isEmpty ? [("", policy.allow)] : ruleIDs.map { (rules[$0].name, rules[$0].allow) }
             activation.policyName = policy.name
-            for (ruleName, response) in responses {
-                activation.ruleName = ruleName
-                apply(response, to: &decision, activation: activation, errors: &errors)
+            if ruleIDs.isEmpty {
+                activation.ruleName = ""
+                apply(policy.allow, to: &decision, activation: activation, errors: &errors)
+            }
+            for id in ruleIDs {
+                activation.ruleName = rules[id].name
+                apply(rules[id].allow, to: &decision, activation: activation, errors: &errors)
             }
         }
         return decision
     }
 
     private func apply(_ response: AllowResponse, to decision: inout Decision, activation: RequestActivation, errors: inout [String]) {
-        for h in response.setHeaders {
-            decision.headers.removeAll { $0.name == h.name }
-            switch text(h.expression, activation) {
+        // Entries are read in place (`for in` would copy each, retaining its name, program and source).
+        let setHeaders = response.setHeaders
+        for i in setHeaders.indices {
+            let name = setHeaders[i].name
+            if !decision.headers.isEmpty { decision.headers.removeAll { $0.name == name } }
+            switch text(setHeaders[i].expression, activation) {
             case .success(let value):
-                decision.headers.append(HeaderMutation(name: h.name, value: value))
+                decision.headers.append(HeaderMutation(name: name, value: value))
             case .failure(let message):
                 // The header cannot be computed: make sure a client-sent one does not reach the upstream.
-                if !decision.headersToRemove.contains(h.name) { decision.headersToRemove.append(h.name) }
-                errors.append("\(activation.policyName)/\(activation.ruleName): set_headers.\(h.name): \(message)")
+                if !decision.headersToRemove.contains(name) { decision.headersToRemove.append(name) }
+                errors.append("\(activation.policyName)/\(activation.ruleName): set_headers.\(name): \(message)")
             }
         }
         for name in response.removeHeaders where !decision.headersToRemove.contains(name) {
             decision.headersToRemove.append(name)
         }
-        for h in response.responseHeaders {
-            decision.responseHeadersToAdd.removeAll { $0.name == h.name }
+        for i in response.responseHeaders.indices {
+            let h = response.responseHeaders[i]
+            if !decision.responseHeadersToAdd.isEmpty { decision.responseHeadersToAdd.removeAll { $0.name == h.name } }
             switch text(h.expression, activation) {
             case .success(let value): decision.responseHeadersToAdd.append(HeaderMutation(name: h.name, value: value))
             case .failure(let message):
                 errors.append("\(activation.policyName)/\(activation.ruleName): response_headers.\(h.name): \(message)")
             }
         }
-        for q in response.setQueryParameters {
-            decision.queryParametersToSet.removeAll { $0.key == q.name }
-            switch text(q.expression, activation) {
-            case .success(let value): decision.queryParametersToSet.append((q.name, value))
+        let setQuery = response.setQueryParameters
+        for i in setQuery.indices {
+            let name = setQuery[i].name
+            if !decision.queryParametersToSet.isEmpty { decision.queryParametersToSet.removeAll { $0.key == name } }
+            switch text(setQuery[i].expression, activation) {
+            case .success(let value): decision.queryParametersToSet.append((name, value))
             case .failure(let message):
-                if !decision.queryParametersToRemove.contains(q.name) { decision.queryParametersToRemove.append(q.name) }
-                errors.append("\(activation.policyName)/\(activation.ruleName): set_query_params.\(q.name): \(message)")
+                if !decision.queryParametersToRemove.contains(name) { decision.queryParametersToRemove.append(name) }
+                errors.append("\(activation.policyName)/\(activation.ruleName): set_query_params.\(name): \(message)")
             }
         }
         for name in response.removeQueryParameters where !decision.queryParametersToRemove.contains(name) {
             decision.queryParametersToRemove.append(name)
         }
-        for m in response.metadata {
-            switch text(m.expression, activation) {
-            case .success(let value): decision.dynamicMetadata[m.name] = .string(value)
+        let metadata = response.metadata
+        for i in metadata.indices {
+            switch text(metadata[i].expression, activation) {
+            case .success(let value): decision.dynamicMetadata[metadata[i].name] = .string(value)
             case .failure(let message):
-                errors.append("\(activation.policyName)/\(activation.ruleName): metadata.\(m.name): \(message)")
+                errors.append("\(activation.policyName)/\(activation.ruleName): metadata.\(metadata[i].name): \(message)")
             }
         }
     }

@@ -23,6 +23,10 @@ public final class CompiledBundle: Authorizer, Sendable {
     /// Every policy and rule id, for the reference evaluation.
     let allPolicies: [Int32]
     let allRules: [Int32]
+    /// Whether any policy or rule is in dry-run (otherwise the shadow verdict is the enforced one).
+    let hasDryRun: Bool
+    /// `[rule.name]` per rule: a decision made by one rule lists it without building a new array.
+    let ruleNameLists: [[String]]
 
     init(
         manifest: ManifestSpec, policies: [CompiledPolicy], rules: [CompiledRule], table: VariableTable, data: CELValue,
@@ -55,6 +59,8 @@ public final class CompiledBundle: Authorizer, Sendable {
         self.ruleIndex = ruleIndex
         allPolicies = (0..<policies.count).map(Int32.init)
         allRules = (0..<rules.count).map(Int32.init)
+        hasDryRun = policies.contains(where: \.dryRun) || rules.contains(where: \.dryRun)
+        ruleNameLists = rules.map { [$0.name] }
     }
 
     public var policyCount: Int { policies.count }

@@ -1,25 +1,30 @@
 /// Items keyed by literals a string must equal, start with or end with. Keys are stored by a 64-bit hash, so a
 /// look-up scans the value once and probes only the lengths at which some key exists; a hash collision only adds
 /// a candidate, which full matching then rejects.
-struct KeyIndex: Sendable {
-    private var exact: [UInt64: [Int32]] = [:]
-    private var prefix: [UInt64: [Int32]] = [:]
-    private var suffix: [UInt64: [Int32]] = [:]
+///
+/// A class so that a look-up reads the tables in place (a struct of dictionaries is copied, and every one
+/// retained, on each read out of an array). Filled by `add` while its `CandidateIndex` is built, then only read:
+/// the bundle that owns it is immutable once compiled. Its properties are therefore exempt from run-time
+/// exclusivity checks (`swift_beginAccess` on every read otherwise: the largest cost of a look-up).
+final class KeyIndex: @unchecked Sendable {
+    @exclusivity(unchecked) private var exact = HashedItems()
+    @exclusivity(unchecked) private var prefix = HashedItems()
+    @exclusivity(unchecked) private var suffix = HashedItems()
     /// Sorted distinct key lengths.
-    private var prefixLengths: [Int] = []
-    private var suffixLengths: [Int] = []
+    @exclusivity(unchecked) private var prefixLengths: [Int] = []
+    @exclusivity(unchecked) private var suffixLengths: [Int] = []
 
     var isEmpty: Bool { exact.isEmpty && prefix.isEmpty && suffix.isEmpty }
 
-    mutating func add(_ key: IndexKey, item: Int32) {
+    func add(_ key: IndexKey, item: Int32) {
         switch key {
         case .exact(let s):
-            exact[Self.hash(s.utf8), default: []].append(item)
+            exact.append(Self.hash(s.utf8), item)
         case .prefix(let s):
-            prefix[Self.hash(s.utf8), default: []].append(item)
+            prefix.append(Self.hash(s.utf8), item)
             Self.insertLength(s.utf8.count, into: &prefixLengths)
         case .suffix(let s):
-            suffix[Self.hash(s.utf8.reversed()), default: []].append(item)
+            suffix.append(Self.hash(s.utf8.reversed()), item)
             Self.insertLength(s.utf8.count, into: &suffixLengths)
         }
     }
@@ -35,20 +40,30 @@ struct KeyIndex: Sendable {
         lengths.insert(n, at: lo)
     }
 
-    func lookup<S: StringProtocol>(_ value: S, into out: inout [Int32]) {
-        let utf8 = value.utf8
-        if let hit = exact[Self.hash(utf8)] { out.append(contentsOf: hit) }
-        let count = utf8.count
+    func lookup(_ value: String, into out: inout [Int32]) {
+        var value = value
+        value.withUTF8 { lookup(bytes: $0, into: &out) }
+    }
+
+    func lookup(_ value: Substring, into out: inout [Int32]) {
+        var value = value
+        value.withUTF8 { lookup(bytes: $0, into: &out) }
+    }
+
+    /// One pass over the bytes per kind of key: the whole value, its prefixes and its suffixes of the lengths
+    /// some key has.
+    private func lookup(bytes: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+        let count = bytes.count
+        if !exact.isEmpty { exact.collect(Self.hash(bytes), into: &out) }
         if !prefixLengths.isEmpty {
             var h = Self.seed
             var n = 0
             var next = 0
-            for byte in utf8 {
-                guard next < prefixLengths.count else { break }
-                h = Self.step(h, byte)
+            while next < prefixLengths.count, n < count {
+                h = Self.step(h, bytes[n])
                 n += 1
                 if n == prefixLengths[next] {
-                    if let hit = prefix[Self.finish(h, n)] { out.append(contentsOf: hit) }
+                    prefix.collect(Self.finish(h, n), into: &out)
                     next += 1
                 }
             }
@@ -57,12 +72,11 @@ struct KeyIndex: Sendable {
             var h = Self.seed
             var n = 0
             var next = 0
-            for byte in utf8.reversed() {
-                guard next < suffixLengths.count, n < count else { break }
-                h = Self.step(h, byte)
+            while next < suffixLengths.count, n < count {
+                h = Self.step(h, bytes[count - 1 - n])
                 n += 1
                 if n == suffixLengths[next] {
-                    if let hit = suffix[Self.finish(h, n)] { out.append(contentsOf: hit) }
+                    suffix.collect(Self.finish(h, n), into: &out)
                     next += 1
                 }
             }
@@ -84,6 +98,7 @@ struct KeyIndex: Sendable {
         return x
     }
 
+    @inline(__always)
     private static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
         var h = seed
         var n = 0

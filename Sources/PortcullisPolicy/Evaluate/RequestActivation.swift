@@ -3,40 +3,61 @@ import CELSupport
 import PortcullisModel
 
 /// Binds the variables of one request, computing each only when an expression first reads it.
+/// Used by one decision on one thread, with no overlapping accesses: its stored properties skip the run-time
+/// exclusivity checks (a `swift_beginAccess` call on every read of a variable otherwise).
 final class RequestActivation: CELActivation {
     let facts: RequestFacts
-    private let table: VariableTable
+    /// The variable behind each slot (the bundle's `VariableTable.variables`).
+    private let variables: [Variable?]
     private let data: CELValue
-    /// Per slot: nil = not computed yet; .some(nil) = unbound. Allocated on the first read.
-    private var cache: [CELValue??] = []
+    /// Per slot: nil = not computed yet; .some(nil) = unbound. Only variables that cost an allocation to build
+    /// are cached (the rest wrap a string or number the request already holds); allocated on the first such read.
+    @exclusivity(unchecked) private var cache: [CELValue??] = []
     /// Set by the evaluator around response expressions.
-    var policyName: String = ""
-    var ruleName: String = ""
+    @exclusivity(unchecked) var policyName: String = ""
+    @exclusivity(unchecked) var ruleName: String = ""
     /// The identity layer's outputs; an empty map when it supplied none.
-    var identity: CELValue?
+    @exclusivity(unchecked) var identity: CELValue?
     /// The request body, parsed when a rule first reads it (see Body/).
     var body = RequestBodyState()
 
     init(facts: RequestFacts, table: VariableTable, data: CELValue) {
         self.facts = facts
-        self.table = table
+        self.variables = table.variables
         self.data = data
     }
 
     func value(forSlot slot: Int) -> CELValue? {
-        guard slot >= 0, slot < table.variables.count, let variable = table.variables[slot] else { return nil }
+        guard slot >= 0, slot < variables.count, let variable = variables[slot] else { return nil }
         switch variable {
         case .policyName: return .string(policyName)
         case .ruleName: return .string(ruleName)
         case .requestBodyError: return .string(bodyErrorText)
         case .data: return data
-        default: break
+        case .requestURLPath, .requestQuery, .requestQueryParams, .requestHeaders, .requestTime, .requestBody,
+            .requestRawBody, .sourceMap, .destinationMap, .contextExtensions, .metadata:
+            if cache.isEmpty { cache = Array(repeating: nil, count: variables.count) }
+            if let known = cache[slot] { return known }
+            let value = compute(variable)
+            cache[slot] = .some(value)
+            return value
+        default:
+            return compute(variable)
         }
-        if cache.isEmpty { cache = Array(repeating: nil, count: table.variables.count) }
-        if let known = cache[slot] { return known }
-        let value = compute(variable)
-        cache[slot] = .some(value)
-        return value
+    }
+
+    /// `request.headers["name"]` without building the header map: the values of every field of that name, joined
+    /// with "," in order, as the map would hold them (names are lower-cased by the codec and by `RequestDocument`).
+    func entry(forSlot slot: Int, key: String) -> CELValue?? {
+        guard slot >= 0, slot < variables.count, variables[slot] == .requestHeaders,
+            facts.hasHTTP, cache.isEmpty || cache[slot] == nil
+        else { return nil }
+        var found: String?
+        let fields = facts.headerFields
+        for i in fields.indices where UTF8Bytes.equal(fields[i].name, key) {
+            if let previous = found { found = previous + "," + fields[i].value } else { found = fields[i].value }
+        }
+        return .some(found.map(CELValue.string))
     }
 
     private static func peer(_ info: PeerInfo, _ facts: PeerFacts) -> CELValue {

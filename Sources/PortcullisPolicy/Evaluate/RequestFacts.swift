@@ -2,7 +2,8 @@ import CELSupport
 import PortcullisModel
 
 /// The request attributes the index and the `from`/`to` matchers read, each computed at most once per decision
-/// and only when something reads it. Used by one decision on one thread.
+/// and only when something reads it. Used by one decision on one thread, so the values computed on demand skip the
+/// run-time exclusivity checks.
 final class RequestFacts {
     let request: AuthzRequest
     let method: String
@@ -11,10 +12,42 @@ final class RequestFacts {
     /// The path without its query string.
     let urlPath: Substring
     let port: UInt32
-    private(set) lazy var source = PeerFacts(principal: request.source.principal)
-    private(set) lazy var destination = PeerFacts(principal: request.destination.principal)
-    private(set) lazy var sourceIP: IPAddress? = IPAddress.parse(request.source.address)
-    private(set) lazy var portText = String(port)
+    /// The HTTP headers (empty without HTTP attributes), held apart so that reading them does not copy the
+    /// request's whole `HTTPRequestInfo`.
+    let headerFields: [HTTPHeaders.Field]
+    let hasHTTP: Bool
+    @exclusivity(unchecked) private var computedSource: PeerFacts?
+    @exclusivity(unchecked) private var computedDestination: PeerFacts?
+    @exclusivity(unchecked) private var computedSourceIP: IPAddress??
+    @exclusivity(unchecked) private var computedPortText: String?
+
+    var source: PeerFacts {
+        if let known = computedSource { return known }
+        let facts = PeerFacts(principal: request.source.principal)
+        computedSource = facts
+        return facts
+    }
+
+    var destination: PeerFacts {
+        if let known = computedDestination { return known }
+        let facts = PeerFacts(principal: request.destination.principal)
+        computedDestination = facts
+        return facts
+    }
+
+    var sourceIP: IPAddress? {
+        if let known = computedSourceIP { return known }
+        let ip = IPAddress.parse(request.source.address)
+        computedSourceIP = .some(ip)
+        return ip
+    }
+
+    var portText: String {
+        if let known = computedPortText { return known }
+        let text = String(port)
+        computedPortText = text
+        return text
+    }
 
     init(_ request: AuthzRequest) {
         self.request = request
@@ -24,17 +57,18 @@ final class RequestFacts {
         host = Self.normalizeHost(http?.host ?? "")
         urlPath = http.map { Self.urlPath($0.path) } ?? ""
         port = request.destination.port
+        headerFields = http?.headers.fields ?? []
+        hasHTTP = http != nil
     }
 
     /// `Example.COM:8443` → `example.com`; `[::1]:80` → `::1`. Works on UTF-8 bytes; a host that needs no change
     /// is returned as it is.
     static func normalizeHost(_ raw: String) -> String {
         let bytes = raw.utf8
-        var needsWork = false
-        for b in bytes where b == UInt8(ascii: ":") || b == UInt8(ascii: "[") || (b >= 0x41 && b <= 0x5a) || b >= 0x80 {
-            needsWork = true
-            break
-        }
+        let needsWork =
+            bytes.withContiguousStorageIfAvailable { b in
+                b.contains { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: "[") || ($0 >= 0x41 && $0 <= 0x5a) || $0 >= 0x80 }
+            } ?? true
         if !needsWork, bytes.last != UInt8(ascii: ".") { return raw }
         var host = Substring(raw)
         if host.utf8.first == UInt8(ascii: "[") {
@@ -52,9 +86,17 @@ final class RequestFacts {
 
     /// The path up to `?` (or `#`), found on UTF-8 bytes.
     static func urlPath(_ path: String) -> Substring {
-        let bytes = path.utf8
-        if let i = bytes.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { return path[..<i] }
-        return path[...]
+        let cut = path.utf8.withContiguousStorageIfAvailable { b in
+            b.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }
+        }
+        switch cut {
+        case .some(nil): return path[...]
+        case .some(let i?): return path[..<path.utf8.index(path.utf8.startIndex, offsetBy: i)]
+        case nil:
+            let bytes = path.utf8
+            if let i = bytes.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { return path[..<i] }
+            return path[...]
+        }
     }
 
     func string(_ attribute: StringAttribute) -> String {

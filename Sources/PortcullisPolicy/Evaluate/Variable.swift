@@ -79,10 +79,18 @@ struct VariableTable: Sendable {
     /// Indexed by slot.
     let variables: [Variable?]
 
-    init(limits: CELLimits = CELLimits()) {
+    /// `data` is the bundle's data: bound as a constant, so expressions are compiled with it folded in
+    /// (`request.headers['x-tenant'] in data.tenants.active` tests a constant set).
+    init(limits: CELLimits = CELLimits(), data: CELValue? = nil) {
         var env = CELEnvironment(limits: limits)
         var bySlot: [Int: Variable] = [:]
-        for v in Variable.allCases { bySlot[env.declare(v.name, v.type)] = v }
+        for v in Variable.allCases {
+            if v == .data, let data {
+                bySlot[env.bind(v.name, v.type, constant: data)] = v
+            } else {
+                bySlot[env.declare(v.name, v.type)] = v
+            }
+        }
         let count = (bySlot.keys.max() ?? -1) + 1
         variables = (0..<count).map { bySlot[$0] }
         environment = env

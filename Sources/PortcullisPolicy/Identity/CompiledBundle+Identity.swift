@@ -48,9 +48,9 @@ extension CompiledBundle {
     }
 
     /// The 401 for the first selected (enforced) policy none of whose `identity:` sources is present.
-    func unmetIdentityRequirement(_ selected: [Int], identity: CELValue?) -> Decision? {
+    func unmetIdentityRequirement(_ selected: [Int32], identity: CELValue?) -> Decision? {
         for id in selected {
-            let p = policies[id]
+            let p = policies[Int(id)]
             guard !p.identity.isEmpty, !p.dryRun else { continue }
             if case .map(let m)? = identity, p.identity.contains(where: { m[string: $0] != nil }) { continue }
             let names = p.identity.joined(separator: ", ")

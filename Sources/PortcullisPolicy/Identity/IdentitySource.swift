@@ -3,7 +3,8 @@ import PortcullisIdentity
 import PortcullisModel
 
 /// One named identity source of a bundle (`identity.yaml`), compiled: keys parsed, stores built.
-public struct IdentitySource: Sendable {
+/// A class, so that resolving reads a source in place (a struct copy retains every verifier, store and cache).
+public final class IdentitySource: Sendable {
     public enum Kind: Sendable {
         /// A bearer token verified here (JWKS file or URL, or an HMAC secret).
         case jwt(JWTVerifier, from: TokenSource, remote: RemoteJWKSProvider?, cache: IdentityValueCache?)

@@ -43,7 +43,9 @@ public final class IdentitySources: Sendable {
         var r = IdentityResolution()
         var jwtFailures: [(from: TokenSource, failure: IdentityFailure, owns: Bool)] = []
         var verifiedFrom: [TokenSource] = []
-        for source in sources {
+        // Read in place: a `for in` copies each source (its verifier, stores and caches retained and released).
+        for i in sources.indices {
+            let source = sources[i]
             switch source.resolve(request) {
             case .absent:
                 continue
@@ -93,5 +95,6 @@ struct IdentityResolution {
     var notes: [String] = []
     var spoofed: [String] = []
 
-    var celValue: CELValue { .map(CELMap(values)) }
+    var celValue: CELValue { values.isEmpty ? Self.noIdentity : .map(CELMap(values)) }
+    private static let noIdentity = CELValue.map(CELMap())
 }
