@@ -29,5 +29,6 @@ let package = Package(
         suite("IdentityBenchmarks", ["PortcullisIdentity", "PortcullisModel"]),
         suite("IdentityDecisionBenchmarks", ["PortcullisPolicy", "PortcullisIdentity", "PortcullisModel"]),
         suite("CodecBenchmarks", ["PortcullisCodec", "PortcullisModel"]),
+        suite("BodyBenchmarks", ["PortcullisIdentity", "PortcullisModel"]),  // JSONSchema comes with the PortcullisIdentity product
     ]
 )

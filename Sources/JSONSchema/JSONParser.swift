@@ -79,11 +79,14 @@ public struct JSONParser: Sendable {
 
     /// Parses a complete document.
     public func parse(_ bytes: [UInt8]) throws(StrictJSONError) -> JSONValue {
-        if bytes.count > limits.maxBytes { throw StrictJSONError(.tooLarge(limit: limits.maxBytes), at: limits.maxBytes) }
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> JSONValue in
-            var reader = JSONReader(buffer: buffer, maxDepth: limits.maxDepth)
-            return try reader.document()
-        }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(StrictJSONError) -> JSONValue in try parse(buffer) }
+    }
+
+    /// Parses a complete document from bytes the caller keeps alive for the call (nothing returned refers to them).
+    public func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(StrictJSONError) -> JSONValue {
+        if buffer.count > limits.maxBytes { throw StrictJSONError(.tooLarge(limit: limits.maxBytes), at: limits.maxBytes) }
+        var reader = JSONReader(buffer: buffer, maxDepth: limits.maxDepth)
+        return try reader.document()
     }
 
     /// Parses a complete document from text.
@@ -97,6 +100,9 @@ struct JSONReader {
     let buffer: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var pos = 0
+    /// The members of the objects and the items of the arrays being parsed (stacks shared by all levels).
+    var keys: [String] = []
+    var values: [JSONValue] = []
 
     init(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.buffer = buffer
@@ -149,15 +155,25 @@ struct JSONReader {
         }
     }
 
+    /// Objects with at most this many members are checked for duplicate keys by comparing with the earlier ones;
+    /// a larger object continues in a dictionary.
+    static let smallObject = 16
+
     mutating func parseObject(depth: Int) throws(StrictJSONError) -> JSONValue {
         if depth > maxDepth { throw StrictJSONError(.tooDeep(limit: maxDepth), at: pos) }
         pos += 1
-        var fields: [String: JSONValue] = [:]
         skipWhitespace()
         if try peek() == UInt8(ascii: "}") {
             pos += 1
-            return .object(fields)
+            return .object([:])
         }
+        // Members go on the `keys`/`values` stacks until the object ends, so that its dictionary is allocated once,
+        // at its size; past `smallObject` members they go straight into `large`.
+        if keys.capacity == 0 { keys.reserveCapacity(16) }
+        if values.capacity == 0 { values.reserveCapacity(32) }
+        let keyBase = keys.count
+        let valueBase = values.count
+        var large: [String: JSONValue]?
         while true {
             skipWhitespace()
             let keyOffset = pos
@@ -170,35 +186,71 @@ struct JSONReader {
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            if fields.updateValue(value, forKey: key) != nil {
-                throw StrictJSONError(.duplicateKey(key), at: keyOffset)
+            if large != nil {
+                if large!.updateValue(value, forKey: key) != nil {
+                    throw StrictJSONError(.duplicateKey(key), at: keyOffset)
+                }
+            } else {
+                // String equality, as the dictionary's: canonically equivalent keys are duplicates.
+                for i in keyBase..<keys.count where keys[i] == key {
+                    throw StrictJSONError(.duplicateKey(key), at: keyOffset)
+                }
+                if keys.count - keyBase == Self.smallObject {
+                    var fields = popMembers(keyBase, valueBase, capacity: Self.smallObject + 1)
+                    fields[key] = value
+                    large = fields
+                } else {
+                    keys.append(key)
+                    values.append(value)
+                }
             }
             skipWhitespace()
             let next = try peek()
             pos += 1
             if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "}") { return .object(fields) }
+            if next == UInt8(ascii: "}") {
+                if let fields = large { return .object(fields) }
+                return .object(popMembers(keyBase, valueBase, capacity: keys.count - keyBase))
+            }
             throw StrictJSONError(.unexpectedByte(next), at: pos - 1)
         }
+    }
+
+    /// The members above `keyBase`/`valueBase` (distinct keys) as a dictionary, taken off the stacks.
+    mutating func popMembers(_ keyBase: Int, _ valueBase: Int, capacity: Int) -> [String: JSONValue] {
+        var fields = [String: JSONValue](minimumCapacity: capacity)
+        for i in 0..<(keys.count - keyBase) {
+            fields[keys[keyBase + i]] = values[valueBase + i]
+        }
+        keys.removeLast(keys.count - keyBase)
+        values.removeLast(values.count - valueBase)
+        return fields
     }
 
     mutating func parseArray(depth: Int) throws(StrictJSONError) -> JSONValue {
         if depth > maxDepth { throw StrictJSONError(.tooDeep(limit: maxDepth), at: pos) }
         pos += 1
-        var items: [JSONValue] = []
         skipWhitespace()
         if try peek() == UInt8(ascii: "]") {
             pos += 1
-            return .array(items)
+            return .array([])
         }
+        // Items go on the `values` stack until the array ends, so that it is allocated once, at its size.
+        if values.capacity == 0 { values.reserveCapacity(32) }
+        let base = values.count
         while true {
             skipWhitespace()
-            items.append(try parseValue(depth: depth))
+            let item = try parseValue(depth: depth)
+            values.append(item)
             skipWhitespace()
             let next = try peek()
             pos += 1
             if next == UInt8(ascii: ",") { continue }
-            if next == UInt8(ascii: "]") { return .array(items) }
+            if next == UInt8(ascii: "]") {
+                let items = Array(values[base...])
+                values.removeLast(values.count - base)
+                return .array(items)
+            }
             throw StrictJSONError(.unexpectedByte(next), at: pos - 1)
         }
     }
@@ -215,12 +267,15 @@ struct JSONReader {
         } else {
             throw StrictJSONError(.invalidNumber, at: start)
         }
+        var fraction = false
         if pos < buffer.count, buffer[pos] == UInt8(ascii: ".") {
+            fraction = true
             pos += 1
             guard pos < buffer.count, isDigit(buffer[pos]) else { throw StrictJSONError(.invalidNumber, at: start) }
             while pos < buffer.count, isDigit(buffer[pos]) { pos += 1 }
         }
         if pos < buffer.count, buffer[pos] == UInt8(ascii: "e") || buffer[pos] == UInt8(ascii: "E") {
+            fraction = true
             pos += 1
             if pos < buffer.count, buffer[pos] == UInt8(ascii: "+") || buffer[pos] == UInt8(ascii: "-") { pos += 1 }
             guard pos < buffer.count, isDigit(buffer[pos]) else { throw StrictJSONError(.invalidNumber, at: start) }
@@ -228,6 +283,15 @@ struct JSONReader {
         }
         // A digit straight after a leading zero ("01") is not JSON.
         if pos < buffer.count, isDigit(buffer[pos]) { throw StrictJSONError(.invalidNumber, at: start) }
+        let negative = buffer[start] == UInt8(ascii: "-")
+        let digitsStart = negative ? start + 1 : start
+        if !fraction, pos - digitsStart <= 15 {
+            // An integer of at most 15 digits is below 2^53, so exact in a Double: the value the decimal
+            // conversion gives (including -0).
+            var magnitude = 0
+            for i in digitsStart..<pos { magnitude = magnitude * 10 + Int(buffer[i] &- UInt8(ascii: "0")) }
+            return negative ? -Double(magnitude) : Double(magnitude)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<pos]), as: UTF8.self)
         guard let value = Double(text) else { throw StrictJSONError(.invalidNumber, at: start) }
         if !value.isFinite { throw StrictJSONError(.numberOutOfRange, at: start) }

@@ -29,7 +29,7 @@ public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
 /// Any other keyword, and any other `format`, is a compile error: a schema that silently checks
 /// less than its author believes is worse than one that is refused.
 public struct JSONSchema: Sendable {
-    let nodes: [SchemaNode]
+    let nodes: [ValidationNode]
 
     /// The deepest document nesting the validator descends into (documents parsed with
     /// `JSONParseLimits` are shallower).
@@ -77,7 +77,7 @@ public struct JSONSchema: Sendable {
         var compiler = SchemaCompiler(root: schema, compilePattern: compilePattern)
         _ = try compiler.compile(schema, pointer: "", depth: 0)
         try compiler.checkCycles()
-        nodes = compiler.nodes
+        nodes = compiler.nodes.map(ValidationNode.init)
     }
 
     /// True when `value` matches.
@@ -87,9 +87,8 @@ public struct JSONSchema: Sendable {
 
     /// Every violation found (at most `maxViolations`), in document order where possible; empty when valid.
     public func validate(_ value: JSONValue, maxViolations: Int = 10) -> [SchemaViolation] {
-        var run = SchemaValidation(nodes: nodes, limit: max(1, maxViolations), budget: WorkBudget(JSONSchema.workBudget + JSONSchema.workPerValue * JSONSchema.valueCount(value)))
-        var path: [String] = []
-        run.check(value, node: 0, path: &path, depth: 0)
+        var run = SchemaValidation(nodes: nodes, limit: max(1, maxViolations), budget: WorkBudget(document: value))
+        run.check(value, node: 0, depth: 0)
         // An exhausted budget (possibly inside an anyOf/oneOf/not probe) always makes the document invalid.
         if run.budget.exhausted, !run.violations.contains(where: { $0.message == SchemaValidation.budgetMessage }) {
             run.violations.insert(SchemaViolation(pointer: "", message: SchemaValidation.budgetMessage), at: 0)
@@ -98,23 +97,65 @@ public struct JSONSchema: Sendable {
     }
 }
 
-/// One validation run: collects violations up to a limit.
-/// Steps left for one validation, shared by the probes of anyOf/oneOf/not.
-final class WorkBudget {
-    var remaining: Int
+/// Steps left for one validation, shared by the probes of anyOf/oneOf/not (each probe takes it over and hands it
+/// back).
+///
+/// The budget is `JSONSchema.workBudget + JSONSchema.workPerValue × (values in the document)`. Counting the values
+/// walks the whole document, so it is done only when the base is spent: a run exhausts the budget exactly when it
+/// would with the full budget granted up front.
+struct WorkBudget {
+    var remaining = JSONSchema.workBudget
     var exhausted = false
-    init(_ steps: Int) { remaining = steps }
+    /// The document, until its per-value share has been added to `remaining`.
+    var document: JSONValue?
+
+    init(document: JSONValue) {
+        self.document = document
+    }
+
+    /// Takes one step; false when the budget is spent.
+    @inline(__always)
+    mutating func step() -> Bool {
+        remaining -= 1
+        if remaining < 0 { return slowStep() }
+        return true
+    }
+
+    mutating func slowStep() -> Bool {
+        if let value = document {
+            document = nil
+            remaining += JSONSchema.workPerValue * JSONSchema.valueCount(value)
+        }
+        if remaining < 0 {
+            exhausted = true
+            return false
+        }
+        return true
+    }
 }
 
+/// One step of the way from the document to the value being checked.
+enum PathStep {
+    case key(String)
+    case index(Int)
+}
+
+/// One validation run: collects violations up to a limit.
 struct SchemaValidation {
-    let nodes: [SchemaNode]
+    let nodes: [ValidationNode]
     let limit: Int
-    let budget: WorkBudget
     /// False for the probes of anyOf/oneOf/not, which only need to know whether anything failed.
     let recording: Bool
+    var budget: WorkBudget
     var violations: [SchemaViolation] = []
+    /// Where the value being checked is (recording runs only). A JSON pointer is built from it only when a
+    /// violation is recorded.
+    var path: [PathStep] = []
+    /// The members of every object being visited, each object's sorted by key: a stack, reused (and handed to
+    /// probes) so that visiting an object allocates nothing.
+    var members: [(key: String, value: JSONValue)] = []
 
-    init(nodes: [SchemaNode], limit: Int, budget: WorkBudget, recording: Bool = true) {
+    init(nodes: [ValidationNode], limit: Int, budget: WorkBudget, recording: Bool = true) {
         self.nodes = nodes
         self.limit = limit
         self.budget = budget
@@ -125,126 +166,207 @@ struct SchemaValidation {
 
     var full: Bool { violations.count >= limit }
 
-    mutating func report(_ path: [String], _ message: String) {
-        guard !full else { return }
-        guard recording else {
-            violations.append(SchemaViolation(pointer: "", message: message))
-            return
+    /// The JSON pointer of `path`.
+    var pointer: String {
+        var out = ""
+        for step in path {
+            out += "/"
+            switch step {
+            case .key(let key): out += SchemaPointer.escape(key)
+            case .index(let i): out += String(i)
+            }
         }
-        let pointer = path.isEmpty ? "" : "/" + path.map(SchemaPointer.escape).joined(separator: "/")
-        violations.append(SchemaViolation(pointer: pointer, message: message))
+        return out
+    }
+
+    mutating func report(_ message: String) {
+        guard !full else { return }
+        if violations.capacity == 0 { violations.reserveCapacity(min(limit, 16)) }
+        violations.append(SchemaViolation(pointer: recording ? pointer : "", message: message))
+    }
+
+    mutating func enter(_ step: PathStep) {
+        guard recording else { return }
+        if path.capacity == 0 { path.reserveCapacity(8) }
+        path.append(step)
+    }
+
+    mutating func leave() {
+        if recording { path.removeLast() }
     }
 
     /// Whether `value` matches `node`, without recording anything (for anyOf/oneOf/not).
-    func matches(_ value: JSONValue, node: Int, path: [String], depth: Int) -> Bool {
+    mutating func matches(_ value: JSONValue, node: Int, depth: Int) -> Bool {
         var probe = SchemaValidation(nodes: nodes, limit: 1, budget: budget, recording: false)
-        var p = path
-        probe.check(value, node: node, path: &p, depth: depth)
+        swap(&members, &probe.members)
+        probe.check(value, node: node, depth: depth)
+        swap(&members, &probe.members)
+        budget = probe.budget
         return probe.violations.isEmpty
     }
 
-    mutating func check(_ value: JSONValue, node index: Int, path: inout [String], depth: Int) {
+    mutating func check(_ value: JSONValue, node index: Int, depth: Int) {
         guard !full else { return }
-        budget.remaining -= 1
-        if budget.remaining < 0 {
-            budget.exhausted = true
-            report(path, SchemaValidation.budgetMessage)
+        if !budget.step() {
+            report(SchemaValidation.budgetMessage)
             return
         }
         if depth > JSONSchema.maxValidationDepth {
-            report(path, "too deeply nested to validate")
+            report("too deeply nested to validate")
             return
         }
-        let node = nodes[index]
-        if let constant = node.constant {
-            if !constant { report(path, "is not allowed here") }
+        let n = nodes[index]
+        if let constant = n.node.constant {
+            if !constant { report("is not allowed here") }
             return
         }
-        if let ref = node.ref { check(value, node: ref, path: &path, depth: depth + 1) }
-        if let types = node.types, !types.admits(value) {
-            report(path, "must be of type \(types.description)")
+        if let ref = n.node.ref { check(value, node: ref, depth: depth + 1) }
+        if let types = n.node.types, !types.admits(value) {
+            report(n.typeMessage)
             return
         }
-        if let values = node.enumValues, !values.contains(where: { SchemaValidation.equal($0, value) }) {
-            let shown = values.prefix(8).map(JSONWriter.string).joined(separator: ", ")
-            report(path, "must be one of [\(shown)\(values.count > 8 ? ", …" : "")]")
+        if let values = n.node.enumValues, !values.contains(where: { SchemaValidation.equal($0, value) }) {
+            report(n.enumMessage)
         }
-        if let c = node.constValue, !SchemaValidation.equal(c, value) {
-            report(path, "must equal \(JSONWriter.string(c))")
+        if let c = n.node.constValue, !SchemaValidation.equal(c, value) {
+            report(n.constMessage)
         }
         switch value {
-        case .number(let d): checkNumber(d, node, path)
-        case .string(let s): checkString(s, node, path)
-        case .array(let items): checkArray(items, node, &path, depth)
-        case .object(let fields): checkObject(fields, node, &path, depth)
+        case .number(let d): checkNumber(d, n)
+        case .string(let s): checkString(s, n)
+        case .array(let items): checkArray(items, n, depth)
+        case .object(let fields): checkObject(fields, n, depth)
         default: break
         }
-        for sub in node.allOf { check(value, node: sub, path: &path, depth: depth + 1) }
-        if !node.anyOf.isEmpty, !node.anyOf.contains(where: { matches(value, node: $0, path: path, depth: depth + 1) }) {
-            report(path, "must match at least one schema in anyOf")
+        for sub in n.node.allOf { check(value, node: sub, depth: depth + 1) }
+        if !n.node.anyOf.isEmpty {
+            var matched = false
+            for sub in n.node.anyOf where matches(value, node: sub, depth: depth + 1) {
+                matched = true
+                break
+            }
+            if !matched { report("must match at least one schema in anyOf") }
         }
-        if !node.oneOf.isEmpty {
-            let matched = node.oneOf.filter { matches(value, node: $0, path: path, depth: depth + 1) }.count
-            if matched != 1 { report(path, "must match exactly one schema in oneOf (matched \(matched))") }
+        if !n.node.oneOf.isEmpty {
+            var matched = 0
+            for sub in n.node.oneOf where matches(value, node: sub, depth: depth + 1) { matched += 1 }
+            if matched != 1 { report("must match exactly one schema in oneOf (matched \(matched))") }
         }
-        if let not = node.not, matches(value, node: not, path: path, depth: depth + 1) {
-            report(path, "must not match the schema in not")
-        }
-    }
-
-    mutating func checkNumber(_ d: Double, _ node: SchemaNode, _ path: [String]) {
-        if let m = node.minimum, !(d >= m) { report(path, "must be >= \(JSONWriter.formatNumber(m))") }
-        if let m = node.maximum, !(d <= m) { report(path, "must be <= \(JSONWriter.formatNumber(m))") }
-        if let m = node.exclusiveMinimum, !(d > m) { report(path, "must be > \(JSONWriter.formatNumber(m))") }
-        if let m = node.exclusiveMaximum, !(d < m) { report(path, "must be < \(JSONWriter.formatNumber(m))") }
-    }
-
-    mutating func checkString(_ s: String, _ node: SchemaNode, _ path: [String]) {
-        if node.minLength != nil || node.maxLength != nil {
-            let length = s.unicodeScalars.count
-            if let m = node.minLength, length < m { report(path, "must be at least \(m) characters long") }
-            if let m = node.maxLength, length > m { report(path, "must be at most \(m) characters long") }
-        }
-        if let p = node.pattern, !p.matcher.matches(s) {
-            report(path, "must match pattern \"\(p.source)\"")
-        }
-        if let f = node.format, !SchemaFormats.check(f, s) {
-            report(path, "must be a valid \(f.rawValue)")
+        if let not = n.node.not, matches(value, node: not, depth: depth + 1) {
+            report("must not match the schema in not")
         }
     }
 
-    mutating func checkArray(_ items: [JSONValue], _ node: SchemaNode, _ path: inout [String], _ depth: Int) {
-        if let m = node.minItems, items.count < m { report(path, "must have at least \(m) items") }
-        if let m = node.maxItems, items.count > m { report(path, "must have at most \(m) items") }
-        if let sub = node.items {
-            for (i, item) in items.enumerated() {
+    mutating func checkNumber(_ d: Double, _ n: ValidationNode) {
+        if let m = n.node.minimum, !(d >= m) { report("must be >= \(JSONWriter.formatNumber(m))") }
+        if let m = n.node.maximum, !(d <= m) { report("must be <= \(JSONWriter.formatNumber(m))") }
+        if let m = n.node.exclusiveMinimum, !(d > m) { report("must be > \(JSONWriter.formatNumber(m))") }
+        if let m = n.node.exclusiveMaximum, !(d < m) { report("must be < \(JSONWriter.formatNumber(m))") }
+    }
+
+    mutating func checkString(_ s: String, _ n: ValidationNode) {
+        let minLength = n.node.minLength
+        let maxLength = n.node.maxLength
+        if minLength != nil || maxLength != nil {
+            // Lengths are in code points, which never outnumber the UTF-8 bytes: count them only when the byte
+            // count does not already decide both bounds.
+            let bytes = s.utf8.count
+            let decided = (minLength.map { bytes < $0 } ?? true) && (maxLength.map { bytes <= $0 } ?? true)
+            let length = decided ? bytes : s.unicodeScalars.count
+            if let m = minLength, length < m { report("must be at least \(m) characters long") }
+            if let m = maxLength, length > m { report("must be at most \(m) characters long") }
+        }
+        if let p = n.node.pattern, !p.matcher.matches(s) {
+            report("must match pattern \"\(p.source)\"")
+        }
+        if let f = n.node.format, !SchemaFormats.check(f, s) {
+            report("must be a valid \(f.rawValue)")
+        }
+    }
+
+    mutating func checkArray(_ items: [JSONValue], _ n: ValidationNode, _ depth: Int) {
+        if let m = n.node.minItems, items.count < m { report("must have at least \(m) items") }
+        if let m = n.node.maxItems, items.count > m { report("must have at most \(m) items") }
+        if let sub = n.node.items {
+            for i in items.indices {
                 guard !full else { return }
-                path.append(String(i))
-                check(item, node: sub, path: &path, depth: depth + 1)
-                path.removeLast()
+                enter(.index(i))
+                check(items[i], node: sub, depth: depth + 1)
+                leave()
             }
         }
     }
 
-    mutating func checkObject(_ fields: [String: JSONValue], _ node: SchemaNode, _ path: inout [String], _ depth: Int) {
-        for name in node.required where fields[name] == nil {
-            report(path, "missing required property \"\(name)\"")
+    mutating func checkObject(_ fields: [String: JSONValue], _ n: ValidationNode, _ depth: Int) {
+        let visits = !n.node.properties.isEmpty || n.node.additionalProperties != nil
+        guard visits || !n.node.required.isEmpty else { return }
+        // This object's members, sorted by key, on top of the stack.
+        let base = members.count
+        if members.capacity == 0 { members.reserveCapacity(max(16, fields.count)) }
+        members.append(contentsOf: fields)
+        let end = members.count
+        sortMembers(base, end)
+        defer { members.removeLast(end - base) }
+
+        for name in n.node.required where !hasMember(name, base, end) {
+            report("missing required property \"\(name)\"")
         }
-        guard !node.properties.isEmpty || node.additionalProperties != nil else { return }
-        for name in fields.keys.sorted() {
-            guard !full, let v = fields[name] else { return }
-            path.append(name)
-            if let sub = node.properties[name] {
-                check(v, node: sub, path: &path, depth: depth + 1)
-            } else if let extra = node.additionalProperties {
-                if nodes[extra].constant == false {
-                    report(path, "is not an allowed property")
+        guard visits else { return }
+        let properties = n.sortedProperties
+        var p = 0
+        for i in base..<end {
+            guard !full else { return }
+            let (key, v) = members[i]
+            // Both lists are sorted by the same order: walk the properties alongside the keys.
+            while p < properties.count, properties[p].name < key { p += 1 }
+            enter(.key(key))
+            if p < properties.count, properties[p].name == key {
+                check(v, node: properties[p].node, depth: depth + 1)
+            } else if let extra = n.node.additionalProperties {
+                if nodes[extra].node.constant == false {
+                    report("is not an allowed property")
                 } else {
-                    check(v, node: extra, path: &path, depth: depth + 1)
+                    check(v, node: extra, depth: depth + 1)
                 }
             }
-            path.removeLast()
+            leave()
         }
+    }
+
+    /// Sorts `members[start..<end]` by key (keys are distinct). Small objects by insertion, in place.
+    mutating func sortMembers(_ start: Int, _ end: Int) {
+        if end - start <= 16 {
+            var i = start + 1
+            while i < end {
+                var j = i
+                while j > start, members[j].key < members[j - 1].key {
+                    members.swapAt(j, j - 1)
+                    j -= 1
+                }
+                i += 1
+            }
+        } else {
+            let sorted = members[start..<end].sorted { $0.key < $1.key }
+            members.replaceSubrange(start..<end, with: sorted)
+        }
+    }
+
+    /// Whether `members[start..<end]` (sorted) has the key `name`.
+    func hasMember(_ name: String, _ start: Int, _ end: Int) -> Bool {
+        var lo = start
+        var hi = end
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let key = members[mid].key
+            if key < name {
+                lo = mid + 1
+            } else if name < key {
+                hi = mid
+            } else {
+                return true
+            }
+        }
+        return false
     }
 
     /// JSON equality for enum/const: numbers by value (1 == 1.0), containers deeply.

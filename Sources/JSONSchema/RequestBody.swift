@@ -44,16 +44,24 @@ public enum RequestBody: Sendable, Hashable {
     public static func parse(
         body: [UInt8], contentType: String?, partial: Bool = false, limits: JSONParseLimits = .default
     ) -> Result<RequestBody, Failure> {
+        body.withUnsafeBufferPointer { parse(body: $0, contentType: contentType, partial: partial, limits: limits) }
+    }
+
+    /// `parse(body:contentType:partial:limits:)` over bytes the caller keeps alive for the call (the result does
+    /// not refer to them), so that a body held as a `String` is read in place.
+    public static func parse(
+        body: UnsafeBufferPointer<UInt8>, contentType: String?, partial: Bool = false, limits: JSONParseLimits = .default
+    ) -> Result<RequestBody, Failure> {
         if partial { return .failure(.partial) }
-        let type = mediaType(contentType ?? "")
-        if type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) {
+        let kind = MediaKind(contentType ?? "")
+        if kind == .json {
             do {
                 return .success(.json(try JSONParser(limits: limits).parse(body)))
             } catch {
                 return .failure(.invalidJSON(error))
             }
         }
-        if type == "application/x-www-form-urlencoded" {
+        if kind == .form {
             guard let text = String(validating: body, as: UTF8.self) else {
                 return .failure(.invalidForm(FormParseError("body is not valid UTF-8")))
             }
@@ -63,14 +71,80 @@ public enum RequestBody: Sendable, Hashable {
                 return .failure(.invalidForm(error))
             }
         }
-        return .failure(.unsupportedContentType(type))
+        return .failure(.unsupportedContentType(mediaType(contentType ?? "")))
     }
 
     /// Parses the body of an Envoy HTTP request: `raw_body` when present, else `body`; the
     /// `content-type` header selects the parser, and a partial body is refused.
     public static func parse(_ http: HTTPRequestInfo, limits: JSONParseLimits = .default) -> Result<RequestBody, Failure> {
-        let bytes = http.rawBody.isEmpty ? Array(http.body.utf8) : http.rawBody
-        return parse(body: bytes, contentType: http.headers.first("content-type"), partial: http.isPartialBody, limits: limits)
+        let contentType = http.headers.first("content-type")
+        if http.rawBody.isEmpty {
+            var text = http.body
+            return text.withUTF8 { parse(body: $0, contentType: contentType, partial: http.isPartialBody, limits: limits) }
+        }
+        return http.rawBody.withUnsafeBufferPointer {
+            parse(body: $0, contentType: contentType, partial: http.isPartialBody, limits: limits)
+        }
+    }
+}
+
+/// Which parser a `Content-Type` selects: the decision `mediaType` makes (lower-cased, parameters and blanks
+/// dropped, then compared), read from the header's bytes without building strings when they are all ASCII.
+enum MediaKind: Equatable {
+    /// `application/json` or `application/*+json`.
+    case json
+    /// `application/x-www-form-urlencoded`.
+    case form
+    case other
+
+    init(_ contentType: String) {
+        var text = contentType
+        if let kind = text.withUTF8({ MediaKind.ascii($0) }) {
+            self = kind
+        } else {
+            self = MediaKind.of(mediaType: RequestBody.mediaType(contentType))
+        }
+    }
+
+    /// The kind of a media type as `RequestBody.mediaType` returns it.
+    static func of(mediaType type: String) -> MediaKind {
+        if type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json")) { return .json }
+        if type == "application/x-www-form-urlencoded" { return .form }
+        return .other
+    }
+
+    /// The kind of an all-ASCII header (where bytes are characters, so byte comparisons decide as the string ones
+    /// do), or nil when it has other bytes.
+    static func ascii(_ b: UnsafeBufferPointer<UInt8>) -> MediaKind? {
+        var end = b.count
+        for i in 0..<b.count {
+            if b[i] >= 0x80 { return nil }
+            if b[i] == UInt8(ascii: ";"), end == b.count { end = i }
+        }
+        var start = 0
+        while start < end, b[start] == UInt8(ascii: " ") || b[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, b[end - 1] == UInt8(ascii: " ") || b[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        let type = UnsafeBufferPointer(rebasing: b[start..<end])
+        if equalsLowercased(type, "application/json") { return .json }
+        if type.count >= 17, equalsLowercased(UnsafeBufferPointer(rebasing: type[0..<12]), "application/"),
+            equalsLowercased(UnsafeBufferPointer(rebasing: type[(type.count - 5)...]), "+json")
+        {
+            return .json
+        }
+        if equalsLowercased(type, "application/x-www-form-urlencoded") { return .form }
+        return .other
+    }
+
+    /// Whether ASCII `bytes`, lower-cased, are `lowercase`.
+    static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        for i in 0..<bytes.count {
+            var c = bytes[i]
+            if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") { c += 0x20 }
+            if c != expected[i] { return false }
+        }
+        return true
     }
 }
 

@@ -236,6 +236,8 @@ struct SchemaCompiler {
 /// JSON pointer (RFC 6901) token escaping.
 enum SchemaPointer {
     static func escape(_ token: String) -> String {
+        // No "~" or "/" byte, so no such character: nothing to escape (checked on bytes, without iterating characters).
+        if !token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) { return token }
         if !token.contains("~") && !token.contains("/") { return token }
         return token.replacingAll("~", with: "~0").replacingAll("/", with: "~1")
     }

@@ -73,3 +73,30 @@ struct SchemaNode: Sendable {
     var not: Int?
     var ref: Int?
 }
+
+/// A compiled node as the validator reads it: shared by reference (reading one costs a single retain, not a copy
+/// of every field), with the property names sorted so that an object's sorted keys are matched by a merge walk
+/// instead of a hash lookup per key.
+final class ValidationNode: Sendable {
+    let node: SchemaNode
+    /// `properties`, sorted by name (String `<`, the order the validator visits an object's keys in).
+    let sortedProperties: [(name: String, node: Int)]
+
+    /// The messages of the `type`, `enum` and `const` violations, which depend only on the schema.
+    let typeMessage: String
+    let enumMessage: String
+    let constMessage: String
+
+    init(_ node: SchemaNode) {
+        self.node = node
+        sortedProperties = node.properties.map { (name: $0.key, node: $0.value) }.sorted { $0.name < $1.name }
+        typeMessage = node.types.map { "must be of type \($0.description)" } ?? ""
+        if let values = node.enumValues {
+            let shown = values.prefix(8).map(JSONWriter.string).joined(separator: ", ")
+            enumMessage = "must be one of [\(shown)\(values.count > 8 ? ", …" : "")]"
+        } else {
+            enumMessage = ""
+        }
+        constMessage = node.constValue.map { "must equal \(JSONWriter.string($0))" } ?? ""
+    }
+}

@@ -15,10 +15,11 @@ public enum TokenSource: Sendable, Hashable {
     /// The credential, or nil when the request does not carry one here. An empty value counts as
     /// absent. Several occurrences (two headers, two parameters) yield the first.
     public func extract(from request: AuthzRequest) -> String? {
-        guard let http = request.http else { return nil }
+        // Fields are read in place: `let http = request.http` would copy every field of the HTTP attributes.
+        guard let headers = request.http?.headers else { return nil }
         // The query string is found only for a query source: most sources read a header.
-        if case .query = self { return extract(headers: http.headers, query: http.query) }
-        return extract(headers: http.headers)
+        if case .query = self { return extract(headers: headers, query: request.http?.query ?? "") }
+        return extract(headers: headers)
     }
 
     /// The same over headers and a raw query string.

@@ -2,20 +2,113 @@
 /// The codec fills it from protobuf-c; the policy engine also reads it from the
 /// proto3 JSON form of `CheckRequest` (OPA-Envoy's `input`). Neither side sees the other.
 public struct AuthzRequest: Sendable {
-    public var source: PeerInfo
-    public var destination: PeerInfo
+    /// The fields live in one object, so that copying a request (into a decision's working state, the decision
+    /// log, a test) retains one reference instead of every string, array and dictionary it holds. Mutation
+    /// copies the object first when it is shared (copy on write).
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
+        @usableFromInline @exclusivity(unchecked) var source: PeerInfo
+        @usableFromInline @exclusivity(unchecked) var destination: PeerInfo
+        @usableFromInline @exclusivity(unchecked) var time: Timestamp?
+        @usableFromInline @exclusivity(unchecked) var http: HTTPRequestInfo?
+        @usableFromInline @exclusivity(unchecked) var contextExtensions: [String: String]
+        @usableFromInline @exclusivity(unchecked) var metadataContext: [String: JSONValue]
+        @usableFromInline @exclusivity(unchecked) var routeMetadataContext: [String: JSONValue]
+        @usableFromInline @exclusivity(unchecked) var sni: String
+
+        @usableFromInline
+        init(
+            source: PeerInfo, destination: PeerInfo, time: Timestamp?, http: HTTPRequestInfo?,
+            contextExtensions: [String: String], metadataContext: [String: JSONValue],
+            routeMetadataContext: [String: JSONValue], sni: String
+        ) {
+            self.source = source
+            self.destination = destination
+            self.time = time
+            self.http = http
+            self.contextExtensions = contextExtensions
+            self.metadataContext = metadataContext
+            self.routeMetadataContext = routeMetadataContext
+            self.sni = sni
+        }
+
+        @usableFromInline
+        func copy() -> Storage {
+            Storage(
+                source: source, destination: destination, time: time, http: http, contextExtensions: contextExtensions,
+                metadataContext: metadataContext, routeMetadataContext: routeMetadataContext, sni: sni)
+        }
+    }
+
+    @usableFromInline var storage: Storage
+
+    @inlinable
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var source: PeerInfo {
+        @inlinable _read { yield storage.source }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.source
+        }
+    }
+    public var destination: PeerInfo {
+        @inlinable _read { yield storage.destination }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.destination
+        }
+    }
     /// `attributes.request.time`, when Envoy sent it.
-    public var time: Timestamp?
+    public var time: Timestamp? {
+        @inlinable _read { yield storage.time }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.time
+        }
+    }
     /// HTTP attributes; nil for a check with no HTTP part (Istio's TCP checks).
-    public var http: HTTPRequestInfo?
+    public var http: HTTPRequestInfo? {
+        @inlinable _read { yield storage.http }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.http
+        }
+    }
     /// `attributes.context_extensions`: per-route keys set in Envoy's config.
-    public var contextExtensions: [String: String]
+    public var contextExtensions: [String: String] {
+        @inlinable _read { yield storage.contextExtensions }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.contextExtensions
+        }
+    }
     /// `attributes.metadata_context.filter_metadata`: namespace -> Struct.
-    public var metadataContext: [String: JSONValue]
+    public var metadataContext: [String: JSONValue] {
+        @inlinable _read { yield storage.metadataContext }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.metadataContext
+        }
+    }
     /// `attributes.route_metadata_context.filter_metadata`.
-    public var routeMetadataContext: [String: JSONValue]
+    public var routeMetadataContext: [String: JSONValue] {
+        @inlinable _read { yield storage.routeMetadataContext }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.routeMetadataContext
+        }
+    }
     /// `attributes.tls_session.sni`.
-    public var sni: String
+    public var sni: String {
+        @inlinable _read { yield storage.sni }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.sni
+        }
+    }
 
     public init(
         source: PeerInfo = PeerInfo(),
@@ -27,14 +120,9 @@ public struct AuthzRequest: Sendable {
         routeMetadataContext: [String: JSONValue] = [:],
         sni: String = ""
     ) {
-        self.source = source
-        self.destination = destination
-        self.time = time
-        self.http = http
-        self.contextExtensions = contextExtensions
-        self.metadataContext = metadataContext
-        self.routeMetadataContext = routeMetadataContext
-        self.sni = sni
+        storage = Storage(
+            source: source, destination: destination, time: time, http: http, contextExtensions: contextExtensions,
+            metadataContext: metadataContext, routeMetadataContext: routeMetadataContext, sni: sni)
     }
 }
 

@@ -30,30 +30,194 @@ public struct Decision: Sendable {
         case unauthenticated
     }
 
-    public var allowed: Bool
+    /// The fields live in one object: a decision passes from the engine through the observer, the decision log
+    /// and the encoder, and a copy retains one reference instead of every array and string. Mutation copies the
+    /// object first when it is shared (copy on write).
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
+        @usableFromInline @exclusivity(unchecked) var allowed: Bool
+        @usableFromInline @exclusivity(unchecked) var httpStatus: Int
+        @usableFromInline @exclusivity(unchecked) var denialKind: DenialKind
+        @usableFromInline @exclusivity(unchecked) var headers: [HeaderMutation]
+        @usableFromInline @exclusivity(unchecked) var headersToRemove: [String]
+        @usableFromInline @exclusivity(unchecked) var responseHeadersToAdd: [HeaderMutation]
+        @usableFromInline @exclusivity(unchecked) var queryParametersToSet: [(key: String, value: String)]
+        @usableFromInline @exclusivity(unchecked) var queryParametersToRemove: [String]
+        @usableFromInline @exclusivity(unchecked) var body: String
+        @usableFromInline @exclusivity(unchecked) var dynamicMetadata: [String: JSONValue]
+        @usableFromInline @exclusivity(unchecked) var policy: String?
+        @usableFromInline @exclusivity(unchecked) var rules: [String]
+        @usableFromInline @exclusivity(unchecked) var dryRun: Bool
+        @usableFromInline @exclusivity(unchecked) var errors: [String]
+
+        @usableFromInline
+        init(
+            allowed: Bool,
+            httpStatus: Int,
+            denialKind: DenialKind,
+            headers: [HeaderMutation],
+            headersToRemove: [String],
+            responseHeadersToAdd: [HeaderMutation],
+            queryParametersToSet: [(key: String, value: String)],
+            queryParametersToRemove: [String],
+            body: String,
+            dynamicMetadata: [String: JSONValue],
+            policy: String?,
+            rules: [String],
+            dryRun: Bool,
+            errors: [String]
+        ) {
+            self.allowed = allowed
+            self.httpStatus = httpStatus
+            self.denialKind = denialKind
+            self.headers = headers
+            self.headersToRemove = headersToRemove
+            self.responseHeadersToAdd = responseHeadersToAdd
+            self.queryParametersToSet = queryParametersToSet
+            self.queryParametersToRemove = queryParametersToRemove
+            self.body = body
+            self.dynamicMetadata = dynamicMetadata
+            self.policy = policy
+            self.rules = rules
+            self.dryRun = dryRun
+            self.errors = errors
+        }
+
+        @usableFromInline
+        func copy() -> Storage {
+            Storage(
+                allowed: allowed,
+                httpStatus: httpStatus,
+                denialKind: denialKind,
+                headers: headers,
+                headersToRemove: headersToRemove,
+                responseHeadersToAdd: responseHeadersToAdd,
+                queryParametersToSet: queryParametersToSet,
+                queryParametersToRemove: queryParametersToRemove,
+                body: body,
+                dynamicMetadata: dynamicMetadata,
+                policy: policy,
+                rules: rules,
+                dryRun: dryRun,
+                errors: errors)
+        }
+    }
+
+    @usableFromInline var storage: Storage
+
+    @inlinable
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var allowed: Bool {
+        @inlinable _read { yield storage.allowed }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.allowed
+        }
+    }
     /// The HTTP status for a denial (403 by default, 401 when unauthenticated).
-    public var httpStatus: Int
-    public var denialKind: DenialKind
+    public var httpStatus: Int {
+        @inlinable _read { yield storage.httpStatus }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.httpStatus
+        }
+    }
+    public var denialKind: DenialKind {
+        @inlinable _read { yield storage.denialKind }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.denialKind
+        }
+    }
     /// On allow: headers set on the upstream request. On deny: headers of the deny response.
-    public var headers: [HeaderMutation]
+    public var headers: [HeaderMutation] {
+        @inlinable _read { yield storage.headers }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.headers
+        }
+    }
     /// On allow: header names removed from the upstream request.
-    public var headersToRemove: [String]
+    public var headersToRemove: [String] {
+        @inlinable _read { yield storage.headersToRemove }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.headersToRemove
+        }
+    }
     /// On allow: headers added to the response sent back to the client.
-    public var responseHeadersToAdd: [HeaderMutation]
+    public var responseHeadersToAdd: [HeaderMutation] {
+        @inlinable _read { yield storage.responseHeadersToAdd }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.responseHeadersToAdd
+        }
+    }
     /// On allow: query parameters set on, or removed from, the upstream request.
-    public var queryParametersToSet: [(key: String, value: String)]
-    public var queryParametersToRemove: [String]
+    public var queryParametersToSet: [(key: String, value: String)] {
+        @inlinable _read { yield storage.queryParametersToSet }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.queryParametersToSet
+        }
+    }
+    public var queryParametersToRemove: [String] {
+        @inlinable _read { yield storage.queryParametersToRemove }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.queryParametersToRemove
+        }
+    }
     /// On deny: the response body.
-    public var body: String
+    public var body: String {
+        @inlinable _read { yield storage.body }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.body
+        }
+    }
     /// Dynamic metadata returned to Envoy (e.g. the decision id for its access log).
-    public var dynamicMetadata: [String: JSONValue]
+    public var dynamicMetadata: [String: JSONValue] {
+        @inlinable _read { yield storage.dynamicMetadata }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.dynamicMetadata
+        }
+    }
     /// The policy and rules that made the decision.
-    public var policy: String?
-    public var rules: [String]
+    public var policy: String? {
+        @inlinable _read { yield storage.policy }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.policy
+        }
+    }
+    public var rules: [String] {
+        @inlinable _read { yield storage.rules }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.rules
+        }
+    }
     /// True when the deciding policy or rule was in dry-run: the request proceeds.
-    public var dryRun: Bool
+    public var dryRun: Bool {
+        @inlinable _read { yield storage.dryRun }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.dryRun
+        }
+    }
     /// Evaluation errors met on the way (a failed condition fails closed).
-    public var errors: [String]
+    public var errors: [String] {
+        @inlinable _read { yield storage.errors }
+        @inlinable _modify {
+            makeUnique()
+            yield &storage.errors
+        }
+    }
 
     public init(
         allowed: Bool, httpStatus: Int? = nil, denialKind: DenialKind = .permissionDenied,
@@ -62,20 +226,12 @@ public struct Decision: Sendable {
         body: String = "", dynamicMetadata: [String: JSONValue] = [:], policy: String? = nil, rules: [String] = [],
         dryRun: Bool = false, errors: [String] = []
     ) {
-        self.allowed = allowed
-        self.denialKind = denialKind
-        self.httpStatus = httpStatus ?? (allowed ? 200 : (denialKind == .unauthenticated ? 401 : 403))
-        self.headers = headers
-        self.headersToRemove = headersToRemove
-        self.responseHeadersToAdd = responseHeadersToAdd
-        self.queryParametersToSet = queryParametersToSet
-        self.queryParametersToRemove = queryParametersToRemove
-        self.body = body
-        self.dynamicMetadata = dynamicMetadata
-        self.policy = policy
-        self.rules = rules
-        self.dryRun = dryRun
-        self.errors = errors
+        storage = Storage(
+            allowed: allowed, httpStatus: httpStatus ?? (allowed ? 200 : (denialKind == .unauthenticated ? 401 : 403)),
+            denialKind: denialKind, headers: headers, headersToRemove: headersToRemove,
+            responseHeadersToAdd: responseHeadersToAdd, queryParametersToSet: queryParametersToSet,
+            queryParametersToRemove: queryParametersToRemove, body: body, dynamicMetadata: dynamicMetadata,
+            policy: policy, rules: rules, dryRun: dryRun, errors: errors)
     }
 
     public static let allow = Decision(allowed: true)

@@ -40,7 +40,15 @@ enum BodyReader {
     }
 
     static func read(_ http: HTTPRequestInfo) -> Result<RequestBody, BodyFailure> {
-        let body = bytes(http)
+        // The bytes as `bytes(http)` gives them, read in place (a `String` body is not copied into an array).
+        if http.rawBody.isEmpty {
+            var text = http.body
+            return text.withUTF8 { read(http, body: $0) }
+        }
+        return http.rawBody.withUnsafeBufferPointer { read(http, body: $0) }
+    }
+
+    private static func read(_ http: HTTPRequestInfo, body: UnsafeBufferPointer<UInt8>) -> Result<RequestBody, BodyFailure> {
         if let reason = truncation(http, received: body.count) { return .failure(BodyFailure(message: reason)) }
         if let encoding = http.headers.first("content-encoding"),
             !encoding.isEmpty, RequestBody.mediaType(encoding) != "identity"

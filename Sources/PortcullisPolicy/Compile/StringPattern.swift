@@ -81,22 +81,27 @@ enum IndexKey: Sendable, Hashable {
     case suffix(String)
 }
 
-/// Any of several string patterns, with exact values in a hash set.
-struct StringSetMatcher: Sendable {
-    var exact: Set<String> = []
-    var patterns: [StringPattern] = []
-    var all: [StringPattern] = []
+/// Any of several string patterns, with exact values in a hash set. A class: a decision reads it through its
+/// field test without copying (and retaining) the set and both arrays.
+final class StringSetMatcher: Sendable {
+    let exact: StringHashSet
+    let patterns: [StringPattern]
+    let all: [StringPattern]
 
     init(_ patterns: [StringPattern]) {
         all = patterns
+        var exact = StringHashSet([])
+        var others: [StringPattern] = []
         for p in patterns {
-            if case .exact(let s) = p { exact.insert(s) } else { self.patterns.append(p) }
+            if case .exact(let s) = p { exact.insert(s) } else { others.append(p) }
         }
+        self.exact = exact
+        self.patterns = others
     }
 
     func matches(_ value: String) -> Bool {
-        if exact.contains(value) { return true }
-        for p in patterns where p.matches(value) { return true }
+        if !exact.isEmpty, exact.contains(value) { return true }
+        for i in patterns.indices where patterns[i].matches(value) { return true }
         return false
     }
 }

@@ -1,15 +1,13 @@
-/// A peer's principal with the parts of its SPIFFE ID: `spiffe://<trust domain>/ns/<namespace>/sa/<account>`.
-/// A class: the matchers read its fields through `RequestFacts` many times per decision, and a class is read in
-/// place where a struct of four strings is copied (four retains) on each read of the lazy property.
-final class PeerFacts: Sendable {
-    let principal: String
+/// The parts of a peer's SPIFFE ID: `spiffe://<trust domain>/ns/<namespace>/sa/<account>`.
+/// A value held inside `RequestFacts` (no allocation per peer): the parts are short, usually stored inline in
+/// their strings, so copying them costs no reference counting.
+struct PeerFacts: Sendable {
     let trustDomain: String
     let namespace: String
     let serviceAccount: String
 
     /// Parsed on UTF-8 bytes without intermediate arrays: this runs for both peers of most decisions.
     init(principal: String) {
-        self.principal = principal
         (trustDomain, namespace, serviceAccount) = Self.parse(principal)
     }
 
@@ -17,9 +15,12 @@ final class PeerFacts: Sendable {
         var trustDomain = ""
         var namespace = ""
         var serviceAccount = ""
-        guard principal.hasPrefix("spiffe://") else { return ("", "", "") }
         var p = principal
         p.withUTF8 { bytes in
+            // "spiffe://", compared as bytes (`hasPrefix` compares Unicode characters).
+            guard bytes.count >= 9, bytes[0] == 0x73, bytes[1] == 0x70, bytes[2] == 0x69, bytes[3] == 0x66,
+                bytes[4] == 0x66, bytes[5] == 0x65, bytes[6] == 0x3a, bytes[7] == 0x2f, bytes[8] == 0x2f
+            else { return }
             let slash = UInt8(ascii: "/")
             var i = 9  // "spiffe://".utf8.count
             func segment() -> Range<Int>? {

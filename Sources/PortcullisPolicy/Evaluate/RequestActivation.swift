@@ -65,7 +65,7 @@ final class RequestActivation: CELActivation {
             CELMap([
                 (CELValue.string("address"), CELValue.string(info.address)),
                 (.string("port"), .int(Int64(info.port))),
-                (.string("principal"), .string(facts.principal)),
+                (.string("principal"), .string(info.principal)),
                 (.string("namespace"), .string(facts.namespace)),
                 (.string("service_account"), .string(facts.serviceAccount)),
                 (.string("trust_domain"), .string(facts.trustDomain)),
@@ -74,30 +74,30 @@ final class RequestActivation: CELActivation {
 
     private func compute(_ variable: Variable) -> CELValue? {
         let request = facts.request
-        let http = request.http
+        // Fields are read through the request (borrowed); binding `request.http` to a constant would copy it.
         switch variable {
-        case .requestMethod: return http.map { .string($0.method) }
-        case .requestPath: return http.map { .string($0.path) }
-        case .requestURLPath: return http.map { _ in .string(String(facts.urlPath)) }
-        case .requestQuery: return http.map { .string(String($0.query)) }
-        case .requestQueryParams: return http.map { .map(QueryString.parameters(String($0.query))) }
-        case .requestHost: return http.map { .string($0.host) }
-        case .requestScheme: return http.map { .string($0.scheme) }
+        case .requestMethod: return (request.http?.method).map(CELValue.string)
+        case .requestPath: return (request.http?.path).map(CELValue.string)
+        case .requestURLPath: return facts.hasHTTP ? .string(String(facts.urlPath)) : nil
+        case .requestQuery: return (request.http?.query).map { .string(String($0)) }
+        case .requestQueryParams: return (request.http?.query).map { .map(QueryString.parameters(String($0))) }
+        case .requestHost: return (request.http?.host).map(CELValue.string)
+        case .requestScheme: return (request.http?.scheme).map(CELValue.string)
         case .requestHeaders:
-            guard let http else { return nil }
-            return .map(CELMap(joining: http.headers.lazy.map { ($0.name, $0.value) }, separator: ","))
+            guard facts.hasHTTP else { return nil }
+            return .map(CELMap(joining: facts.headerFields.lazy.map { ($0.name, $0.value) }, separator: ","))
         case .requestTime:
             return request.time.flatMap { Self.timestamp($0) }
-        case .requestID: return http.map { .string($0.id) }
-        case .requestSize: return http.map { .int($0.size) }
-        case .requestProtocol: return http.map { .string($0.protocol) }
-        case .requestBody: return http.map { _ in bodyVariable() }
+        case .requestID: return (request.http?.id).map(CELValue.string)
+        case .requestSize: return (request.http?.size).map(CELValue.int)
+        case .requestProtocol: return (request.http?.protocol).map(CELValue.string)
+        case .requestBody: return facts.hasHTTP ? bodyVariable() : nil
         case .requestRawBody: return rawBodyVariable()
         case .requestBodyError: return nil
-        case .requestFragment: return http.map { .string($0.fragment) }
+        case .requestFragment: return (request.http?.fragment).map(CELValue.string)
         case .sourceAddress: return .string(request.source.address)
         case .sourcePort: return .int(Int64(request.source.port))
-        case .sourcePrincipal: return .string(facts.source.principal)
+        case .sourcePrincipal: return .string(request.source.principal)
         case .sourceNamespace, .sourceNS: return .string(facts.source.namespace)
         case .sourceMap: return Self.peer(request.source, facts.source)
         case .destinationMap: return Self.peer(request.destination, facts.destination)
@@ -106,7 +106,7 @@ final class RequestActivation: CELActivation {
         case .sourceTrustDomain: return .string(facts.source.trustDomain)
         case .destinationAddress: return .string(request.destination.address)
         case .destinationPort: return .int(Int64(request.destination.port))
-        case .destinationPrincipal: return .string(facts.destination.principal)
+        case .destinationPrincipal: return .string(request.destination.principal)
         case .destinationNamespace: return .string(facts.destination.namespace)
         case .destinationServiceAccount: return .string(facts.destination.serviceAccount)
         case .destinationTrustDomain: return .string(facts.destination.trustDomain)

@@ -51,14 +51,19 @@ final class RequestFacts {
 
     init(_ request: AuthzRequest) {
         self.request = request
-        let http = request.http
-        let m = http?.method ?? ""
-        method = m.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7a }) ? m.uppercased() : m
-        host = Self.normalizeHost(http?.host ?? "")
-        urlPath = http.map { Self.urlPath($0.path) } ?? ""
+        // Read through the request's borrowing accessors: `let http = request.http` would copy every field.
+        let m = request.http?.method ?? ""
+        method = Self.isUpperCase(m) ? m : m.uppercased()
+        host = Self.normalizeHost(request.http?.host ?? "")
+        if let path = request.http?.path { urlPath = Self.urlPath(path) } else { urlPath = "" }
         port = request.destination.port
-        headerFields = http?.headers.fields ?? []
-        hasHTTP = http != nil
+        headerFields = request.http?.headers.fields ?? []
+        hasHTTP = request.http?.size != nil  // (`request.http != nil` would copy the HTTP part)
+    }
+
+    private static func isUpperCase(_ method: String) -> Bool {
+        var m = method
+        return m.withUTF8 { !$0.contains { $0 >= 0x61 && $0 <= 0x7a } }
     }
 
     /// `Example.COM:8443` → `example.com`; `[::1]:80` → `::1`. Works on UTF-8 bytes; a host that needs no change
