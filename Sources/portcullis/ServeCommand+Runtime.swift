@@ -18,7 +18,7 @@ extension ServeCommand {
         .init("decision-log-include-input", .flag), .init("mask-header", .repeated), .init("persist-dir"),
         .init("verification-key"), .init("poll-interval"), .init("max-bundle-age"),
         .init("tls-cert"), .init("tls-key"), .init("tls-client-ca"), .init("mask-field", .repeated),
-        .init("verification-key-id"), .init("verification-scope"),
+        .init("verification-key-id"), .init("verification-scope"), .init("keep-startup-pages", .flag),
     ]
 
     /// Serves a real bundle: loaded, verified and compiled off the hot path, hot-reloaded from its
@@ -46,6 +46,9 @@ extension ServeCommand {
         }
         // The identity sources of the bundle last activated: their JWKS refreshes stop when the next one replaces it.
         let activeIdentity = Mutex<IdentitySources?>(nil)
+        // Set once serving: a reload then releases what loading touched (the first load is followed by startServer's release).
+        let releaseAfterLoad = Atomic<Bool>(false)
+        let keepStartupPages = keepStartupPages
         let manager = BundleManager(
             source: source, store: store,
             options: .init(verification: settings.verification, persistence: settings.persistence),
@@ -63,6 +66,7 @@ extension ServeCommand {
                     return active
                 }
                 previous?.stop()
+                if !keepStartupPages && releaseAfterLoad.load(ordering: .relaxed) { StartupPages.release() }
                 return compiled
             } catch {
                 throw ServeBundleError(description: "\(error)")
@@ -109,6 +113,7 @@ extension ServeCommand {
         }
 
         let server = try startServer(handler: handler, metrics: metrics)
+        releaseAfterLoad.store(true, ordering: .relaxed)
         // gRPC health follows readiness: SERVING only while a bundle is active and fresh enough.
         server.setServing(store.readiness(maxAge: settings.maxBundleAge).isReady)
         let readinessWatch = Task.detached {

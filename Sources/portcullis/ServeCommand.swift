@@ -79,6 +79,9 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("tls-client-ca"), help: "PEM CA bundle: require client certificates that chain to it (mTLS). Needs --tls-cert.")
     var tlsClientCA: String?
 
+    @Flag(name: .customLong("keep-startup-pages"), help: "Keep code used only at start-up and bundle loads resident. By default its pages are released once serving and after each reload (lower RSS; they come back from the page cache if used again).")
+    var keepStartupPages = false
+
     @Option(name: .customLong("test-handler"), help: .private)
     var testHandler: ServeTestHandler.Kind?
 
@@ -133,6 +136,8 @@ struct ServeCommand: ParsableCommand {
             ServeLog.write("error: \(error)")
             throw ExitCode(1)
         }
+        // Everything start-up needed has run: hand its code pages and freed heap back before serving.
+        if !keepStartupPages { StartupPages.release() }
         if let tls = configuration.tls {
             ServeLog.write("TLS on (\(tls.requiresClientCertificate ? "client certificates required" : "no client certificates asked"))")
         }
