@@ -9,10 +9,41 @@ struct RuleHit {
     var kind: Kind
 }
 
-/// The rules that matched in one decision: one flat list (usually of one or two entries), so a decision
-/// allocates nothing per selected policy.
+/// A short list whose first element is held inline: in the usual decision one rule matches and one rule
+/// decides, and neither list then allocates.
+struct InlineList<Element>: Sequence {
+    private var head: Element?
+    private var tail: [Element] = []
+
+    init() {}
+
+    mutating func append(_ e: Element) {
+        if head == nil { head = e } else { tail.append(e) }
+    }
+
+    var isEmpty: Bool { head == nil }
+    var count: Int { head == nil ? 0 : 1 + tail.count }
+    var first: Element? { head }
+
+    struct Iterator: IteratorProtocol {
+        fileprivate var head: Element?
+        fileprivate var tail: IndexingIterator<[Element]>
+        mutating func next() -> Element? {
+            if let h = head {
+                head = nil
+                return h
+            }
+            return tail.next()
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(head: head, tail: tail.makeIterator()) }
+}
+
+/// The rules that matched in one decision: one flat list, so a decision allocates nothing per selected policy
+/// (and nothing at all when at most one rule matched).
 struct RuleHits {
-    var list: [RuleHit] = []
+    var list = InlineList<RuleHit>()
 
     /// A policy's own verdict: any matching deny denies; otherwise any matching allow allows; otherwise the
     /// policy's default. Dry-run rules count only in the shadow verdict.
@@ -32,8 +63,8 @@ struct RuleHits {
 
     /// The rules behind a policy's verdict: its counted deny rules when it denies, its counted allow rules when
     /// it allows (none when the default decided).
-    func rules(slot: Int, allowed: Bool, shadow: Bool) -> [Int] {
-        var out: [Int] = []
+    func rules(slot: Int, allowed: Bool, shadow: Bool) -> InlineList<Int> {
+        var out = InlineList<Int>()
         for h in list where Int(h.slot) == slot {
             switch h.kind {
             case .deny where !allowed, .allow where allowed: out.append(Int(h.rule))
@@ -50,9 +81,9 @@ struct BundleVerdict {
     var allowed: Bool
     /// The deciding policy (the first denying one, or the first allowing one); nil when none was selected.
     var policy: Int?
-    var rules: [Int]
-    /// On allow: every allowing policy with its allow rules, for the response.
-    var allowing: [(policy: Int, rules: [Int])]
+    var rules: InlineList<Int>
+    /// Whether dry-run policies and rules were counted (the shadow verdict).
+    var shadow: Bool
 }
 
 extension CompiledBundle {
@@ -89,9 +120,10 @@ extension CompiledBundle {
 
         // 2. Their rules that can match.
         var hits = RuleHits()
+        let policyCount = selected.count
         for id in indexed ? ruleIndex.candidates(facts) : allRules {
             let rule = rules[Int(id)]
-            guard let slot = Self.position(of: Int32(rule.policy), in: selected) else { continue }
+            guard let slot = Self.position(of: Int32(rule.policy), in: selected, count: policyCount) else { continue }
             let result = match(rule, facts: facts, activation: activation, explain: explain)
             var matched = false
             switch result {
@@ -124,7 +156,7 @@ extension CompiledBundle {
         let actual = combine(selected, hits, shadow: false)
         var decision: Decision
         if actual.allowed {
-            decision = allowDecision(actual, activation: activation, errors: &errors)
+            decision = allowDecision(actual, selected: selected, hits: hits, activation: activation, errors: &errors)
         } else {
             decision = denyDecision(actual, activation: activation, errors: &errors)
         }
@@ -150,35 +182,37 @@ extension CompiledBundle {
         return decision
     }
 
-    private func ruleNames(_ ids: [Int]) -> [String] {
-        ids.count == 1 ? ruleNameLists[ids[0]] : ids.map { rules[$0].name }
+    private func ruleNames(_ ids: InlineList<Int>) -> [String] {
+        if ids.count == 1, let id = ids.first { return ruleNameLists[id] }
+        return ids.map { rules[$0].name }
     }
 
-    private static func position(of policy: Int32, in selected: [Int32]) -> Int? {
+    /// The slot of `policy` among the first `count` ids of `selected` (sorted).
+    private static func position(of policy: Int32, in selected: [Int32], count: Int) -> Int? {
         var lo = 0
-        var hi = selected.count
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             if selected[mid] < policy { lo = mid + 1 } else { hi = mid }
         }
-        return lo < selected.count && selected[lo] == policy ? lo : nil
+        return lo < count && selected[lo] == policy ? lo : nil
     }
 
     func combine(_ selected: [Int32], _ hits: RuleHits, shadow: Bool) -> BundleVerdict {
-        var allowing: [(policy: Int, rules: [Int])] = []
+        var first: (policy: Int, slot: Int)?
         for (slot, policyID) in selected.enumerated() {
             let id = Int(policyID)
             let p = policies[id]
             if p.dryRun, !shadow { continue }
             if !hits.allows(slot: slot, defaultAllow: p.defaultAllow, shadow: shadow) {
-                return BundleVerdict(allowed: false, policy: id, rules: hits.rules(slot: slot, allowed: false, shadow: shadow), allowing: [])
+                return BundleVerdict(allowed: false, policy: id, rules: hits.rules(slot: slot, allowed: false, shadow: shadow), shadow: shadow)
             }
-            allowing.append((id, hits.rules(slot: slot, allowed: true, shadow: shadow)))
+            if first == nil { first = (id, slot) }
         }
-        guard let first = allowing.first else {
-            return BundleVerdict(allowed: defaultAllow, policy: nil, rules: [], allowing: [])
+        guard let first else {
+            return BundleVerdict(allowed: defaultAllow, policy: nil, rules: InlineList(), shadow: shadow)
         }
-        return BundleVerdict(allowed: true, policy: first.policy, rules: first.rules, allowing: allowing)
+        return BundleVerdict(allowed: true, policy: first.policy, rules: hits.rules(slot: first.slot, allowed: true, shadow: shadow), shadow: shadow)
     }
 
     /// The shadow verdict's outcome alone (dry-run policies and rules counted), without its rule lists.

@@ -2,10 +2,16 @@ import CEL
 import PortcullisModel
 
 extension CompiledBundle {
-    func allowDecision(_ verdict: BundleVerdict, activation: RequestActivation, errors: inout [String]) -> Decision {
+    /// On allow, every counted policy allowed: each adds its allow rules' responses (its own when its default
+    /// decided).
+    func allowDecision(
+        _ verdict: BundleVerdict, selected: [Int32], hits: RuleHits, activation: RequestActivation, errors: inout [String]
+    ) -> Decision {
         var decision = Decision(allowed: true)
-        for (policyID, ruleIDs) in verdict.allowing {
-            let policy = policies[policyID]
+        for (slot, policyID) in selected.enumerated() {
+            let policy = policies[Int(policyID)]
+            if policy.dryRun, !verdict.shadow { continue }
+            let ruleIDs = hits.rules(slot: slot, allowed: true, shadow: verdict.shadow)
             activation.policyName = policy.name
             if ruleIDs.isEmpty {
                 activation.ruleName = ""
