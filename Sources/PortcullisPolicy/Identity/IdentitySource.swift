@@ -20,10 +20,41 @@ public final class IdentitySource: Sendable {
 
     public let name: String
     public let kind: Kind
+    /// The headers this source reads its credential from, when that is all it reads (lower-case): a request
+    /// carrying none of them has no credential for it, found without looking further. nil: always resolved.
+    let credentialHeaders: [String]?
 
     public init(name: String, kind: Kind) {
         self.name = name
         self.kind = kind
+        credentialHeaders = Self.credentialHeaders(kind)
+    }
+
+    private static func credentialHeaders(_ kind: Kind) -> [String]? {
+        func headers(_ from: TokenSource) -> [String]? {
+            switch from {
+            case .authorizationBearer: return ["authorization"]
+            case .header(let name): return [HTTPHeaders.lowercased(name)]
+            case .cookie: return ["cookie"]
+            case .query: return nil
+            }
+        }
+        switch kind {
+        case .jwt(_, let from, _, _): return headers(from)
+        case .apiKey(_, let from, _): return headers(from)
+        case .edge(let edge, _, _): return edge.headers
+        case .envoyJWT, .workload: return nil
+        }
+    }
+
+    /// False when the request carries none of `credentialHeaders`.
+    func mayHaveCredential(_ fields: [HTTPHeaders.Field]) -> Bool {
+        guard let names = credentialHeaders else { return true }
+        for i in fields.indices {
+            let name = fields[i].name
+            for n in names where n.utf8.count == name.utf8.count && n == name { return true }
+        }
+        return false
     }
 
     /// The kind's name as written in `identity.yaml`.
