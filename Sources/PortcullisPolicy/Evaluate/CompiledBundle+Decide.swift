@@ -234,16 +234,17 @@ extension CompiledBundle {
         if !rule.to.isEmpty, let failure = Self.firstFailure(rule.to, facts: facts, name: "to", explain: explain) {
             return .failed(failure)
         }
-        for (i, condition) in rule.when.enumerated() {
-            switch condition.program.evaluate(activation) {
+        let conditions = rule.when
+        for i in conditions.indices {
+            switch conditions[i].program.evaluate(activation) {
             case .bool(true):
                 continue
             case .bool(false):
-                return .failed(explain ? "when[\(i)]: \(condition.source)" : "")
+                return .failed(explain ? "when[\(i)]: \(conditions[i].source)" : "")
             case .error(let e):
-                return .error("when[\(i)]: \(condition.source): \(e.message)")
+                return .error("when[\(i)]: \(conditions[i].source): \(e.message)")
             default:
-                return .error("when[\(i)]: \(condition.source): the condition did not give a bool")
+                return .error("when[\(i)]: \(conditions[i].source): the condition did not give a bool")
             }
         }
         if let schema = rule.bodySchema { return activation.checkBody(schema, rule: rule) }
@@ -253,7 +254,7 @@ extension CompiledBundle {
     /// nil when one group matches; otherwise the first failing field of the first group.
     private static func firstFailure(_ groups: [FieldGroup], facts: RequestFacts, name: String, explain: Bool) -> String? {
         if !explain {
-            for group in groups where group.matches(facts) { return nil }
+            for i in groups.indices where groups[i].matches(facts) { return nil }
             return ""
         }
         var first: String?
