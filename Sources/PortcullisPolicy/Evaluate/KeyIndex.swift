@@ -41,13 +41,22 @@ final class KeyIndex: @unchecked Sendable {
     }
 
     func lookup(_ value: String, into out: inout [Int32]) {
-        var value = value
-        value.withUTF8 { lookup(bytes: $0, into: &out) }
+        if value.utf8.withContiguousStorageIfAvailable({ lookup(bytes: $0, into: &out) }) != nil { return }
+        var copy = value
+        copy.withUTF8 { lookup(bytes: $0, into: &out) }
     }
 
     func lookup(_ value: Substring, into out: inout [Int32]) {
-        var value = value
-        value.withUTF8 { lookup(bytes: $0, into: &out) }
+        // The bytes of the base string, cut to the substring's range (no copy of the substring).
+        let base = value.base
+        let start = base.utf8.distance(from: base.startIndex, to: value.startIndex)
+        let count = value.utf8.count
+        let done = base.utf8.withContiguousStorageIfAvailable { all in
+            lookup(bytes: UnsafeBufferPointer(rebasing: all[start..<(start + count)]), into: &out)
+        }
+        if done != nil { return }
+        var copy = value
+        copy.withUTF8 { lookup(bytes: $0, into: &out) }
     }
 
     /// One pass over the bytes per kind of key: the whole value, its prefixes and its suffixes of the lengths
