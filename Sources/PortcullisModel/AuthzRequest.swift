@@ -218,3 +218,15 @@ public struct HTTPRequestInfo: Sendable {
         headers.first("x-envoy-auth-partial-body")?.lowercased() == "true"
     }
 }
+
+extension AuthzRequest {
+    // The HTTP attributes the policy engine reads on every decision, read in place: outside this module,
+    // reading a field through `request.http?` copies the whole `HTTPRequestInfo` (every string and array).
+
+    /// Whether the check has HTTP attributes.
+    public var hasHTTP: Bool { storage.http != nil }
+    public var httpMethod: String? { storage.http?.method }
+    public var httpHost: String? { storage.http?.host }
+    public var httpPath: String? { storage.http?.path }
+    public var httpHeaderFields: [HTTPHeaders.Field]? { storage.http?.headers.fields }
+}

@@ -81,12 +81,12 @@ final class RequestActivation: RequestFacts, CELActivation {
         let request = facts.request
         // Fields are read through the request (borrowed); binding `request.http` to a constant would copy it.
         switch variable {
-        case .requestMethod: return (request.http?.method).map(CELValue.string)
-        case .requestPath: return (request.http?.path).map(CELValue.string)
+        case .requestMethod: return request.httpMethod.map(CELValue.string)
+        case .requestPath: return request.httpPath.map(CELValue.string)
         case .requestURLPath: return facts.hasHTTP ? .string(String(facts.urlPath)) : nil
         case .requestQuery: return (request.http?.query).map { .string(String($0)) }
         case .requestQueryParams: return (request.http?.query).map { .map(QueryString.parameters(String($0))) }
-        case .requestHost: return (request.http?.host).map(CELValue.string)
+        case .requestHost: return request.httpHost.map(CELValue.string)
         case .requestScheme: return (request.http?.scheme).map(CELValue.string)
         case .requestHeaders:
             guard facts.hasHTTP else { return nil }

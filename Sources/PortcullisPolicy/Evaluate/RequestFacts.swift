@@ -53,14 +53,14 @@ class RequestFacts {
 
     init(_ request: AuthzRequest) {
         self.request = request
-        // Read through the request's borrowing accessors: `let http = request.http` would copy every field.
-        let m = request.http?.method ?? ""
+        // Read in place (see AuthzRequest.httpMethod): `request.http?.x` would copy the whole HTTP part.
+        let m = request.httpMethod ?? ""
         method = Self.isUpperCase(m) ? m : m.uppercased()
-        host = Self.normalizeHost(request.http?.host ?? "")
-        if let path = request.http?.path { urlPath = Self.urlPath(path) } else { urlPath = "" }
+        host = Self.normalizeHost(request.httpHost ?? "")
+        if let path = request.httpPath { urlPath = Self.urlPath(path) } else { urlPath = "" }
         port = request.destination.port
-        headerFields = request.http?.headers.fields ?? []
-        hasHTTP = request.http?.size != nil  // (`request.http != nil` would copy the HTTP part)
+        headerFields = request.httpHeaderFields ?? []
+        hasHTTP = request.hasHTTP
     }
 
     private static func isUpperCase(_ method: String) -> Bool {
