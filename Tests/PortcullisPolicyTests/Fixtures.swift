@@ -11,6 +11,20 @@ enum Fixture {
         return try BundleLoader.load(files: BundleFiles(files))
     }
 
+    /// One policy `p` with one allow rule `r` whose only `when` condition is `condition` (written in double
+    /// quotes, so it may hold single-quoted strings).
+    static func conditionBundle(_ condition: String, files extra: [String: String] = [:]) throws -> CompiledBundle {
+        try bundle(
+            """
+            name: p
+            rules:
+              - name: r
+                action: allow
+                when:
+                  - "\(condition)"
+            """, files: extra)
+    }
+
     /// The diagnostics of a bundle that must fail to load.
     static func diagnostics(_ files: [String: String], limits: BundleLimits = BundleLimits()) -> [Diagnostic] {
         do {

@@ -6,15 +6,7 @@ import Testing
 /// behave as reads of the variable did.
 @Suite struct DataConstantTests {
     static func bundle(_ condition: String, data: [String: String]) throws -> CompiledBundle {
-        try Fixture.bundle(
-            """
-            name: p
-            rules:
-              - name: r
-                action: allow
-                when:
-                  - "\(condition)"
-            """, files: data)
+        try Fixture.conditionBundle(condition, files: data)
     }
 
     @Test func membershipInALargeDataListIsExact() throws {

@@ -15,14 +15,7 @@ import Testing
     ]
 
     static func bundle(_ condition: String) throws -> CompiledBundle {
-        try Fixture.bundle("""
-            name: p
-            rules:
-              - name: r
-                action: allow
-                when:
-                  - "\(condition)"
-            """)
+        try Fixture.conditionBundle(condition)
     }
 
     @Test(arguments: ["x-tenant", "accept", "missing"])
