@@ -120,10 +120,9 @@ extension CompiledBundle {
 
         // 2. Their rules that can match.
         var hits = RuleHits()
-        let policyCount = selected.count
         for id in indexed ? ruleIndex.candidates(facts) : allRules {
             let rule = rules[Int(id)]
-            guard let slot = Self.position(of: Int32(rule.policy), in: selected, count: policyCount) else { continue }
+            guard let slot = Self.position(of: Int32(rule.policy), in: selected) else { continue }
             let result = match(rule, facts: facts, activation: activation, explain: explain)
             var matched = false
             switch result {
@@ -187,15 +186,15 @@ extension CompiledBundle {
         return ids.map { rules[$0].name }
     }
 
-    /// The slot of `policy` among the first `count` ids of `selected` (sorted).
-    private static func position(of policy: Int32, in selected: [Int32], count: Int) -> Int? {
+    /// The slot of `policy` in `selected` (sorted).
+    private static func position(of policy: Int32, in selected: [Int32]) -> Int? {
         var lo = 0
-        var hi = count
+        var hi = selected.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if selected[mid] < policy { lo = mid + 1 } else { hi = mid }
         }
-        return lo < count && selected[lo] == policy ? lo : nil
+        return lo < selected.count && selected[lo] == policy ? lo : nil
     }
 
     func combine(_ selected: [Int32], _ hits: RuleHits, shadow: Bool) -> BundleVerdict {

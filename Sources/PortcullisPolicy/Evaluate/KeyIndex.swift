@@ -107,8 +107,9 @@ final class KeyIndex: @unchecked Sendable {
         return x
     }
 
+    /// The hash of a whole byte sequence (also `StringHashSet`'s).
     @inline(__always)
-    private static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+    static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
         var h = seed
         var n = 0
         for b in bytes {

@@ -1,5 +1,5 @@
-/// A set of strings looked up by a fast 64-bit hash of their bytes (FNV-1a with a final mix, as the key index
-/// uses), then compared byte for byte. `Set<String>` hashes with SipHash, several times slower for the long
+/// A set of strings looked up by a fast 64-bit hash of their bytes (the key index's), then compared byte for
+/// byte. `Set<String>` hashes with SipHash, several times slower for the long
 /// SPIFFE IDs and host names the matchers test.
 struct StringHashSet: Sendable {
     private var strings: [String] = []
@@ -60,18 +60,9 @@ struct StringHashSet: Sendable {
         for j in strings.indices { place(Int32(j + 1), hash: stringHashes[j]) }
     }
 
+    /// The key index's hash (FNV-1a with a final mix) of the string's bytes.
     static func hash(_ value: String) -> UInt64 {
-        if let h = value.utf8.withContiguousStorageIfAvailable({ hash(bytes: $0) }) { return h }
-        return Array(value.utf8).withUnsafeBufferPointer { hash(bytes: $0) }
-    }
-
-    private static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        var x = h ^ (UInt64(truncatingIfNeeded: bytes.count) &* 0x9e37_79b9_7f4a_7c15)
-        x ^= x >> 33
-        x = x &* 0xff51_afd7_ed55_8ccd
-        x ^= x >> 33
-        return x
+        if let h = value.utf8.withContiguousStorageIfAvailable({ KeyIndex.hash($0) }) { return h }
+        return KeyIndex.hash(value.utf8)
     }
 }
