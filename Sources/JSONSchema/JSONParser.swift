@@ -305,15 +305,24 @@ struct JSONReader {
         // Fast path: no escapes or control characters before the closing quote; Swift's UTF-8
         // validation is as strict as ours (no overlongs, surrogates or values past U+10FFFF).
         var end = pos
+        var ascii = true
         while end < buffer.count {
             let b = buffer[end]
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b >= 0x80 { ascii = false }
             end += 1
         }
-        if end < buffer.count, buffer[end] == UInt8(ascii: "\""),
-           let s = String(validating: UnsafeBufferPointer(rebasing: buffer[pos..<end]), as: UTF8.self) {
-            pos = end + 1
-            return s
+        if end < buffer.count, buffer[end] == UInt8(ascii: "\"") {
+            let bytes = UnsafeBufferPointer(rebasing: buffer[pos..<end])
+            // ASCII needs no validation (and `String(validating:)` looks up generic metadata on every call).
+            if ascii {
+                pos = end + 1
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            if let s = String(validating: bytes, as: UTF8.self) {
+                pos = end + 1
+                return s
+            }
         }
         var scalars = String.UnicodeScalarView()
         while true {

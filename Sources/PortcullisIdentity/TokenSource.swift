@@ -40,11 +40,23 @@ public enum TokenSource: Sendable, Hashable {
     }
 
     /// The token of a `Bearer` credential, or nil for another scheme.
+    /// Works on the UTF-8 bytes (the scheme compared ASCII case-insensitively) and copies only the token: a
+    /// bearer header is long (a JWT of a kilobyte or more) and read on every request that carries one.
     static func bearer(_ authorization: String) -> String? {
-        let trimmed = authorization.trimmingSpaces()
-        guard let space = trimmed.firstIndex(of: " ") else { return nil }
-        guard trimmed[..<space].lowercased() == "bearer" else { return nil }
-        return String(trimmed[space...]).trimmingSpaces()
+        let u = authorization.utf8
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        var start = u.startIndex
+        var end = u.endIndex
+        while start < end, isBlank(u[start]) { start = u.index(after: start) }
+        while start < end, isBlank(u[u.index(before: end)]) { end = u.index(before: end) }
+        guard let space = u[start..<end].firstIndex(of: 0x20) else { return nil }
+        // "bearer" in any case: OR-ing 0x20 lower-cases an ASCII letter, and no other byte maps onto these.
+        guard u.distance(from: start, to: space) == 6,
+            zip(u[start..<space], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
+        var token = space
+        while token < end, isBlank(u[token]) { token = u.index(after: token) }
+        return String(authorization[token..<end])
     }
 
     /// A cookie's value from one `Cookie` header (`a=1; b=2`); surrounding double quotes removed.

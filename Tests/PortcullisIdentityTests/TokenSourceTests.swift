@@ -38,3 +38,14 @@ import Testing
         #expect(TokenSource.query("bad").extract(from: request([], path: "/p?bad=%zz")) == nil)
     }
 }
+
+@Suite struct BearerSchemeTests {
+    @Test(arguments: [
+        ("Bearer abc", "abc"), ("bearer abc", "abc"), ("BEARER abc", "abc"), ("bEaReR\tx abc", nil),
+        ("  Bearer \t abc \t ", "abc"), ("Bearer", nil), ("Bearer ", nil), ("Bearerx abc", nil), ("Basic abc", nil),
+        ("Bearer a b", "a b"), ("B\u{E9}arer abc", nil), ("Bearer t\u{F6}ken", "t\u{F6}ken"), ("", nil), ("bearer@ x", nil),
+    ] as [(String, String?)])
+    func schemeAndToken(header: String, token: String?) {
+        #expect(TokenSource.bearer(header) == token)
+    }
+}
