@@ -27,6 +27,8 @@ public final class CompiledBundle: Authorizer, Sendable {
     let hasDryRun: Bool
     /// `[rule.name]` per rule: a decision made by one rule lists it without building a new array.
     let ruleNameLists: [[String]]
+    /// Whether any enforced policy names identity sources it requires (otherwise nothing to check per decision).
+    let hasIdentityRequirements: Bool
 
     init(
         manifest: ManifestSpec, policies: [CompiledPolicy], rules: [CompiledRule], table: VariableTable, data: CELValue,
@@ -61,6 +63,7 @@ public final class CompiledBundle: Authorizer, Sendable {
         allRules = (0..<rules.count).map(Int32.init)
         hasDryRun = policies.contains(where: \.dryRun) || rules.contains(where: \.dryRun)
         ruleNameLists = rules.map { [$0.name] }
+        hasIdentityRequirements = policies.contains { !$0.identity.isEmpty && !$0.dryRun }
     }
 
     public var policyCount: Int { policies.count }

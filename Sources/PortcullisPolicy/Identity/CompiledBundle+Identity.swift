@@ -49,6 +49,7 @@ extension CompiledBundle {
 
     /// The 401 for the first selected (enforced) policy none of whose `identity:` sources is present.
     func unmetIdentityRequirement(_ selected: [Int32], identity: CELValue?) -> Decision? {
+        guard hasIdentityRequirements else { return nil }
         for id in selected {
             let p = policies[Int(id)]
             guard !p.identity.isEmpty, !p.dryRun else { continue }
