@@ -1,14 +1,16 @@
 /// Byte-wise string operations. CEL compares strings by code points without Unicode normalisation, which for
 /// UTF-8 is byte equality; these avoid `String ==` (canonical equivalence) and the slow generic UTF8View paths.
-enum StringBytes {
-    @inline(__always)
-    static func withBytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+/// Public for the policy engine, which compares map keys, header names and `from`/`to` strings the same way.
+public enum StringBytes {
+    /// The string's UTF-8 bytes, in place when the string is contiguous (a copy otherwise).
+    @inlinable
+    public static func withBytes<R>(_ s: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let r = s.utf8.withContiguousStorageIfAvailable(body) { return r }
         var copy = s
         return copy.withUTF8(body)
     }
 
-    @inline(__always)
+    @inlinable
     static func same(_ a: UnsafeBufferPointer<UInt8>, _ aStart: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = b.count
@@ -19,9 +21,17 @@ enum StringBytes {
         return true
     }
 
-    static func equal(_ a: String, _ b: String) -> Bool {
+    @inlinable
+    public static func equal(_ a: String, _ b: String) -> Bool {
         if a.utf8.count != b.utf8.count { return false }
         return withBytes(a) { x in withBytes(b) { y in same(x, 0, y) } }
+    }
+
+    /// Whether `bytes` are the UTF-8 bytes of `s`.
+    @inlinable
+    public static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {
+        if bytes.count != s.utf8.count { return false }
+        return withBytes(s) { y in same(bytes, 0, y) }
     }
 
     static func hasPrefix(_ s: String, _ p: String) -> Bool {

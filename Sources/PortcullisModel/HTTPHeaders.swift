@@ -47,8 +47,8 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// Name equality with the length compared first: most fields differ in length, and `==` on strings of
     /// different lengths still goes through the general comparison.
-    @inline(__always)
-    static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
+    @inlinable
+    public static func same(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
 
     /// Every value of a header, in order.
     public func values(_ name: String) -> [String] {

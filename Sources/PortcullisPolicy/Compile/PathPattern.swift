@@ -1,3 +1,5 @@
+import CEL
+
 /// A request path test: exact, prefix `/a/*`, suffix `*.json`, presence `*`, or a template with `{*}` (one
 /// segment) and `{**}` (the rest). Paths are compared without their query string.
 enum PathPattern: Sendable, Hashable {
@@ -93,7 +95,7 @@ enum PathPattern: Sendable, Hashable {
             case .one:
                 if end == pos { return false }
             case .literal(let s):
-                guard UTF8Bytes.equal(UnsafeBufferPointer(rebasing: b[pos..<end]), s) else { return false }
+                guard StringBytes.equal(UnsafeBufferPointer(rebasing: b[pos..<end]), s) else { return false }
             case .rest:
                 return true
             }

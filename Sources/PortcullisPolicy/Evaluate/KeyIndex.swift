@@ -1,3 +1,5 @@
+import CEL
+
 /// Items keyed by literals a string must equal, start with or end with. Keys are stored by a 64-bit hash, so a
 /// look-up scans the value once and probes only the lengths at which some key exists; a hash collision only adds
 /// a candidate, which full matching then rejects.
@@ -41,9 +43,7 @@ final class KeyIndex: @unchecked Sendable {
     }
 
     func lookup(_ value: String, into out: inout [Int32]) {
-        if value.utf8.withContiguousStorageIfAvailable({ lookup(bytes: $0, into: &out) }) != nil { return }
-        var copy = value
-        copy.withUTF8 { lookup(bytes: $0, into: &out) }
+        StringBytes.withBytes(value) { lookup(bytes: $0, into: &out) }
     }
 
     func lookup(_ value: Substring, into out: inout [Int32]) {

@@ -59,7 +59,7 @@ final class RequestActivation: RequestFacts, CELActivation {
         else { return nil }
         var found: String?
         let fields = facts.headerFields
-        for i in fields.indices where UTF8Bytes.equal(fields[i].name, key) {
+        for i in fields.indices where StringBytes.equal(fields[i].name, key) {
             if let previous = found { found = previous + "," + fields[i].value } else { found = fields[i].value }
         }
         return .some(found.map(CELValue.string))

@@ -1,3 +1,5 @@
+import CEL
+
 /// A set of strings looked up by a fast 64-bit hash of their bytes (the key index's), then compared byte for
 /// byte. `Set<String>` hashes with SipHash, several times slower for the long
 /// SPIFFE IDs and host names the matchers test.
@@ -33,7 +35,7 @@ struct StringHashSet: Sendable {
         guard !strings.isEmpty else { return false }
         let h = Self.hash(value)
         if slots.isEmpty {
-            for i in stringHashes.indices where stringHashes[i] == h && UTF8Bytes.equal(strings[i], value) { return true }
+            for i in stringHashes.indices where stringHashes[i] == h && StringBytes.equal(strings[i], value) { return true }
             return false
         }
         let mask = slots.count - 1
@@ -41,7 +43,7 @@ struct StringHashSet: Sendable {
         while true {
             let s = slots[i]
             if s == 0 { return false }
-            if hashes[i] == h, UTF8Bytes.equal(strings[Int(s) - 1], value) { return true }
+            if hashes[i] == h, StringBytes.equal(strings[Int(s) - 1], value) { return true }
             i = (i + 1) & mask
         }
     }
@@ -62,7 +64,6 @@ struct StringHashSet: Sendable {
 
     /// The key index's hash (FNV-1a with a final mix) of the string's bytes.
     static func hash(_ value: String) -> UInt64 {
-        if let h = value.utf8.withContiguousStorageIfAvailable({ KeyIndex.hash($0) }) { return h }
-        return KeyIndex.hash(value.utf8)
+        StringBytes.withBytes(value) { KeyIndex.hash($0) }
     }
 }

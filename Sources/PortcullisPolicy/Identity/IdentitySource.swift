@@ -52,7 +52,7 @@ public final class IdentitySource: Sendable {
         guard let names = credentialHeaders else { return true }
         for i in fields.indices {
             let name = fields[i].name
-            for n in names where n.utf8.count == name.utf8.count && n == name { return true }
+            for n in names where HTTPHeaders.same(n, name) { return true }
         }
         return false
     }

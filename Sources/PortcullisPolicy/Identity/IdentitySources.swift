@@ -44,7 +44,7 @@ public final class IdentitySources: Sendable {
         var jwtFailures: [(from: TokenSource, failure: IdentityFailure, owns: Bool)] = []
         var verifiedFrom: [TokenSource] = []
         // Read in place: a `for in` copies each source (its verifier, stores and caches retained and released).
-        let fields = request.http?.headers.fields ?? []
+        let fields = request.httpHeaderFields ?? []
         for i in sources.indices {
             let source = sources[i]
             // Most requests carry no credential for most sources: settled by a look at the header names.
