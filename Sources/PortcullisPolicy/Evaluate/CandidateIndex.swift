@@ -20,8 +20,17 @@ struct CandidateIndex: Sendable {
     }
 
     func candidates(_ facts: RequestFacts) -> [Int32] {
-        var out = always
+        var out: [Int32] = []
         out.reserveCapacity(always.count + 8)
+        candidates(facts, into: &out)
+        return out
+    }
+
+    /// Appends the candidates to `out`, sorted and unique among themselves, leaving what `out` held before as it
+    /// was: one buffer, reserved once, holds a decision's policies and then its rules.
+    func candidates(_ facts: RequestFacts, into out: inout [Int32]) {
+        let start = out.count
+        out.append(contentsOf: always)
         var rest = filled
         while rest != 0 {
             let slot = rest.trailingZeroBitCount
@@ -37,16 +46,18 @@ struct CandidateIndex: Sendable {
                 tables[slot].lookup(facts.string(StringAttribute(rawValue: slot)!), into: &out)
             }
         }
-        if out.count > 1 {
-            out.sort()
+        guard out.count - start > 1 else { return }
+        let kept = out.withUnsafeMutableBufferPointer { all in
+            var tail = UnsafeMutableBufferPointer(rebasing: all[start...])
+            tail.sort()
             var w = 1
-            for r in 1..<out.count where out[r] != out[w - 1] {
-                out[w] = out[r]
+            for r in 1..<tail.count where tail[r] != tail[w - 1] {
+                tail[w] = tail[r]
                 w += 1
             }
-            out.removeLast(out.count - w)
+            return start + w
         }
-        return out
+        out.removeLast(out.count - kept)
     }
 
     /// The dimensions an item can be filed under: those on which every alternative has a positive, indexable test.

@@ -97,8 +97,11 @@ extension CompiledBundle {
         let explain = trace != nil
 
         // 1. The policies whose selectors match.
-        // The candidates are filtered in place: the array the index returns becomes the selection.
-        var selected = indexed ? selectorIndex.candidates(facts) : allPolicies
+        // The candidates are filtered in place: what the index returned becomes the selection.
+        // One buffer for the selected policies and, after them, the candidate rules: reserved once.
+        var selected: [Int32] = []
+        selected.reserveCapacity(selectorIndex.always.count + ruleIndex.always.count + 16)
+        if indexed { selectorIndex.candidates(facts, into: &selected) } else { selected += allPolicies }
         var kept = 0
         for r in selected.indices {
             let id = selected[r]
@@ -118,11 +121,14 @@ extension CompiledBundle {
         // A selected policy whose `identity:` sources are all absent: 401 before any rule runs.
         if let unmet = unmetIdentityRequirement(selected, identity: identity) { return unmet }
 
-        // 2. Their rules that can match.
+        // 2. Their rules that can match, appended after the selection.
         var hits = RuleHits()
-        for id in indexed ? ruleIndex.candidates(facts) : allRules {
+        let policyCount = selected.count
+        if indexed { ruleIndex.candidates(facts, into: &selected) } else { selected += allRules }
+        for c in policyCount..<selected.count {
+            let id = selected[c]
             let rule = rules[Int(id)]
-            guard let slot = Self.position(of: Int32(rule.policy), in: selected) else { continue }
+            guard let slot = Self.position(of: Int32(rule.policy), in: selected, count: policyCount) else { continue }
             let result = match(rule, facts: facts, activation: activation, explain: explain)
             var matched = false
             switch result {
@@ -150,6 +156,8 @@ extension CompiledBundle {
             }
             hits.list.append(RuleHit(slot: Int32(slot), rule: id, kind: kind))
         }
+
+        selected.removeLast(selected.count - policyCount)
 
         // 3. Combine: deny wins, then allow. Dry-run policies and rules only count in the shadow verdict.
         let actual = combine(selected, hits, shadow: false)
@@ -186,15 +194,15 @@ extension CompiledBundle {
         return ids.map { rules[$0].name }
     }
 
-    /// The slot of `policy` in `selected` (sorted).
-    private static func position(of policy: Int32, in selected: [Int32]) -> Int? {
+    /// The slot of `policy` among the first `count` ids of `selected` (the selection, sorted).
+    private static func position(of policy: Int32, in selected: [Int32], count: Int) -> Int? {
         var lo = 0
-        var hi = selected.count
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             if selected[mid] < policy { lo = mid + 1 } else { hi = mid }
         }
-        return lo < selected.count && selected[lo] == policy ? lo : nil
+        return lo < count && selected[lo] == policy ? lo : nil
     }
 
     func combine(_ selected: [Int32], _ hits: RuleHits, shadow: Bool) -> BundleVerdict {
