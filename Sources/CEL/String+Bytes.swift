@@ -10,8 +10,9 @@ public enum StringBytes {
         return copy.withUTF8(body)
     }
 
+    /// Whether `b` occurs in `a` at `aStart` (the caller checks that it fits).
     @inlinable
-    static func same(_ a: UnsafeBufferPointer<UInt8>, _ aStart: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func same(_ a: UnsafeBufferPointer<UInt8>, _ aStart: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = b.count
         while i < n {

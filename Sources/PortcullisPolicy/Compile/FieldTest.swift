@@ -27,7 +27,7 @@ final class FieldTest: Sendable {
         let hit: Bool
         switch kind {
         case .strings(let attribute, let matcher):
-            hit = matcher.matches(facts.string(attribute))
+            hit = facts.withString(attribute) { matcher.matches(bytes: $0) }
         case .paths(let patterns):
             hit = patterns.contains { $0.matches(facts.urlPath) }
         case .ports(let ports):

@@ -1,3 +1,5 @@
+import CEL
+
 /// A string test with `*` globs: `exact`, `prefix*`, `*suffix`, `*` (any non-empty value), or `a*b*c`.
 enum StringPattern: Sendable, Hashable {
     case exact(String)
@@ -31,6 +33,20 @@ enum StringPattern: Sendable, Hashable {
         case .suffix(let s): return value.hasSuffix(s)
         case .presence: return !value.isEmpty
         case .glob(let parts): return Self.globMatch(Array(value.utf8), parts.map { Array($0.utf8) })
+        }
+    }
+
+    /// The same test on a value's UTF-8 bytes: byte-wise, as Envoy compares (the decision path reads the request's
+    /// strings in place through this).
+    func matches(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch self {
+        case .exact(let s): return StringBytes.equal(value, s)
+        case .prefix(let p):
+            return StringBytes.withBytes(p) { p in p.count <= value.count && StringBytes.same(value, 0, p) }
+        case .suffix(let s):
+            return StringBytes.withBytes(s) { s in s.count <= value.count && StringBytes.same(value, value.count - s.count, s) }
+        case .presence: return !value.isEmpty
+        case .glob(let parts): return Self.globMatch(Array(value), parts.map { Array($0.utf8) })
         }
     }
 
@@ -100,8 +116,12 @@ final class StringSetMatcher: Sendable {
     }
 
     func matches(_ value: String) -> Bool {
-        if !exact.isEmpty, exact.contains(value) { return true }
-        for i in patterns.indices where patterns[i].matches(value) { return true }
+        StringBytes.withBytes(value) { matches(bytes: $0) }
+    }
+
+    func matches(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
+        if !exact.isEmpty, exact.contains(bytes: value) { return true }
+        for i in patterns.indices where patterns[i].matches(bytes: value) { return true }
         return false
     }
 }

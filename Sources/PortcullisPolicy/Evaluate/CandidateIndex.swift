@@ -32,18 +32,23 @@ struct CandidateIndex: Sendable {
         let start = out.count
         out.append(contentsOf: always)
         var rest = filled
-        while rest != 0 {
-            let slot = rest.trailingZeroBitCount
-            rest &= rest - 1
-            switch slot {
-            case IndexDimension.path.slot:
-                tables[slot].lookup(facts.urlPath, into: &out)
-            case IndexDimension.port.slot:
-                tables[slot].lookup(facts.portText, into: &out)
-            case IndexDimension.contextExtension.slot:
-                for (key, value) in facts.request.contextExtensions { tables[slot].lookup(key + "\u{0}" + value, into: &out) }
-            default:
-                tables[slot].lookup(facts.string(StringAttribute(rawValue: slot)!), into: &out)
+        tables.withUnsafeBufferPointer { tables in
+            while rest != 0 {
+                let slot = rest.trailingZeroBitCount
+                rest &= rest - 1
+                // Read in place, without retaining the table (the index, held by the bundle, outlives the call).
+                Unmanaged.passUnretained(tables[slot])._withUnsafeGuaranteedRef { table in
+                    switch slot {
+                    case IndexDimension.path.slot:
+                        table.lookup(facts.urlPath, into: &out)
+                    case IndexDimension.port.slot:
+                        table.lookup(facts.portText, into: &out)
+                    case IndexDimension.contextExtension.slot:
+                        for (key, value) in facts.request.contextExtensions { table.lookup(key + "\u{0}" + value, into: &out) }
+                    default:
+                        facts.withString(StringAttribute(rawValue: slot)!) { table.lookup(bytes: $0, into: &out) }
+                    }
+                }
             }
         }
         guard out.count - start > 1 else { return }

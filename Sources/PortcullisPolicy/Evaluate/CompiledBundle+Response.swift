@@ -7,7 +7,8 @@ extension CompiledBundle {
     func allowDecision(
         _ verdict: BundleVerdict, selected: [Int32], hits: RuleHits, activation: RequestActivation, errors: inout [String]
     ) -> Decision {
-        var decision = Decision(allowed: true)
+        // Built in local lists, then moved into the decision once (each write through `Decision` checks its storage).
+        var parts = AllowParts()
         for (slot, policyID) in selected.enumerated() {
             let policy = policies[Int(policyID)]
             if policy.dryRun, !verdict.shadow { continue }
@@ -15,61 +16,75 @@ extension CompiledBundle {
             activation.policyName = policy.name
             if ruleIDs.isEmpty {
                 activation.ruleName = ""
-                apply(policy.allow, to: &decision, activation: activation, errors: &errors)
+                apply(policy.allow, to: &parts, activation: activation, errors: &errors)
             }
             for id in ruleIDs {
                 activation.ruleName = rules[id].name
-                apply(rules[id].allow, to: &decision, activation: activation, errors: &errors)
+                apply(rules[id].allow, to: &parts, activation: activation, errors: &errors)
             }
         }
-        return decision
+        return Decision(
+            allowed: true, headers: parts.headers, headersToRemove: parts.headersToRemove,
+            responseHeadersToAdd: parts.responseHeaders, queryParametersToSet: parts.queryToSet,
+            queryParametersToRemove: parts.queryToRemove, dynamicMetadata: parts.metadata)
     }
 
-    private func apply(_ response: AllowResponse, to decision: inout Decision, activation: RequestActivation, errors: inout [String]) {
+    /// What the allowing rules' responses add up to.
+    struct AllowParts {
+        var headers: [HeaderMutation] = []
+        var headersToRemove: [String] = []
+        var responseHeaders: [HeaderMutation] = []
+        var queryToSet: [(key: String, value: String)] = []
+        var queryToRemove: [String] = []
+        var metadata: [String: JSONValue] = [:]
+    }
+
+    private func apply(_ response: AllowResponse, to parts: inout AllowParts, activation: RequestActivation, errors: inout [String]) {
         // Entries are read in place (`for in` would copy each, retaining its name, program and source).
         let setHeaders = response.setHeaders
         for i in setHeaders.indices {
             let name = setHeaders[i].name
-            if !decision.headers.isEmpty { decision.headers.removeAll { $0.name == name } }
+            if !parts.headers.isEmpty { parts.headers.removeAll { $0.name == name } }
             switch text(setHeaders[i].expression, activation) {
             case .success(let value):
-                decision.headers.append(HeaderMutation(name: name, value: value))
+                parts.headers.append(HeaderMutation(name: name, value: value))
             case .failure(let message):
                 // The header cannot be computed: make sure a client-sent one does not reach the upstream.
-                if !decision.headersToRemove.contains(name) { decision.headersToRemove.append(name) }
+                if !parts.headersToRemove.contains(name) { parts.headersToRemove.append(name) }
                 errors.append("\(activation.policyName)/\(activation.ruleName): set_headers.\(name): \(message)")
             }
         }
-        for name in response.removeHeaders where !decision.headersToRemove.contains(name) {
-            decision.headersToRemove.append(name)
+        for name in response.removeHeaders where !parts.headersToRemove.contains(name) {
+            parts.headersToRemove.append(name)
         }
-        for i in response.responseHeaders.indices {
-            let h = response.responseHeaders[i]
-            if !decision.responseHeadersToAdd.isEmpty { decision.responseHeadersToAdd.removeAll { $0.name == h.name } }
-            switch text(h.expression, activation) {
-            case .success(let value): decision.responseHeadersToAdd.append(HeaderMutation(name: h.name, value: value))
+        let responseHeaders = response.responseHeaders
+        for i in responseHeaders.indices {
+            let name = responseHeaders[i].name
+            if !parts.responseHeaders.isEmpty { parts.responseHeaders.removeAll { $0.name == name } }
+            switch text(responseHeaders[i].expression, activation) {
+            case .success(let value): parts.responseHeaders.append(HeaderMutation(name: name, value: value))
             case .failure(let message):
-                errors.append("\(activation.policyName)/\(activation.ruleName): response_headers.\(h.name): \(message)")
+                errors.append("\(activation.policyName)/\(activation.ruleName): response_headers.\(name): \(message)")
             }
         }
         let setQuery = response.setQueryParameters
         for i in setQuery.indices {
             let name = setQuery[i].name
-            if !decision.queryParametersToSet.isEmpty { decision.queryParametersToSet.removeAll { $0.key == name } }
+            if !parts.queryToSet.isEmpty { parts.queryToSet.removeAll { $0.key == name } }
             switch text(setQuery[i].expression, activation) {
-            case .success(let value): decision.queryParametersToSet.append((name, value))
+            case .success(let value): parts.queryToSet.append((name, value))
             case .failure(let message):
-                if !decision.queryParametersToRemove.contains(name) { decision.queryParametersToRemove.append(name) }
+                if !parts.queryToRemove.contains(name) { parts.queryToRemove.append(name) }
                 errors.append("\(activation.policyName)/\(activation.ruleName): set_query_params.\(name): \(message)")
             }
         }
-        for name in response.removeQueryParameters where !decision.queryParametersToRemove.contains(name) {
-            decision.queryParametersToRemove.append(name)
+        for name in response.removeQueryParameters where !parts.queryToRemove.contains(name) {
+            parts.queryToRemove.append(name)
         }
         let metadata = response.metadata
         for i in metadata.indices {
             switch text(metadata[i].expression, activation) {
-            case .success(let value): decision.dynamicMetadata[metadata[i].name] = .string(value)
+            case .success(let value): parts.metadata[metadata[i].name] = .string(value)
             case .failure(let message):
                 errors.append("\(activation.policyName)/\(activation.ruleName): metadata.\(metadata[i].name): \(message)")
             }

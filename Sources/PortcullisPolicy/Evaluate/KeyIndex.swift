@@ -61,7 +61,7 @@ final class KeyIndex: @unchecked Sendable {
 
     /// One pass over the bytes per kind of key: the whole value, its prefixes and its suffixes of the lengths
     /// some key has.
-    private func lookup(bytes: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
+    func lookup(bytes: UnsafeBufferPointer<UInt8>, into out: inout [Int32]) {
         let count = bytes.count
         if !exact.isEmpty { exact.collect(Self.hash(bytes), into: &out) }
         if !prefixLengths.isEmpty {

@@ -1,3 +1,4 @@
+import CEL
 import CELSupport
 import PortcullisModel
 
@@ -14,27 +15,38 @@ class RequestFacts {
     /// The path without its query string.
     final let urlPath: Substring
     final let port: UInt32
+    /// The peers' principals, held here so that matchers read them without going through the request's storage.
+    final let sourcePrincipal: String
+    final let destinationPrincipal: String
     /// The HTTP headers (empty without HTTP attributes), held apart so that reading them does not copy the
     /// request's whole `HTTPRequestInfo`.
     final let headerFields: [HTTPHeaders.Field]
     final let hasHTTP: Bool
-    @exclusivity(unchecked) private final var computedSource: PeerFacts?
-    @exclusivity(unchecked) private final var computedDestination: PeerFacts?
+    @exclusivity(unchecked) private final var parsedPeers: UInt8 = 0
+    @exclusivity(unchecked) private final var sourceParts = PeerFacts.none
+    @exclusivity(unchecked) private final var destinationParts = PeerFacts.none
     @exclusivity(unchecked) private final var computedSourceIP: IPAddress??
     @exclusivity(unchecked) private final var computedPortText: String?
 
+    /// The source principal's parts, parsed on first read; read in place (a borrow, not a copy of three strings).
     final var source: PeerFacts {
-        if let known = computedSource { return known }
-        let facts = PeerFacts(principal: request.source.principal)
-        computedSource = facts
-        return facts
+        _read {
+            if parsedPeers & 1 == 0 {
+                sourceParts = PeerFacts(principal: sourcePrincipal)
+                parsedPeers |= 1
+            }
+            yield sourceParts
+        }
     }
 
     final var destination: PeerFacts {
-        if let known = computedDestination { return known }
-        let facts = PeerFacts(principal: request.destination.principal)
-        computedDestination = facts
-        return facts
+        _read {
+            if parsedPeers & 2 == 0 {
+                destinationParts = PeerFacts(principal: destinationPrincipal)
+                parsedPeers |= 2
+            }
+            yield destinationParts
+        }
     }
 
     final var sourceIP: IPAddress? {
@@ -59,6 +71,8 @@ class RequestFacts {
         host = Self.normalizeHost(request.httpHost ?? "")
         if let path = request.httpPath { urlPath = Self.urlPath(path) } else { urlPath = "" }
         port = request.destination.port
+        sourcePrincipal = request.source.principal
+        destinationPrincipal = request.destination.principal
         headerFields = request.httpHeaderFields ?? []
         hasHTTP = request.hasHTTP
     }
@@ -106,15 +120,31 @@ class RequestFacts {
         }
     }
 
+    /// The attribute's UTF-8 bytes, read in place.
+    @inline(__always)
+    final func withString<R>(_ attribute: StringAttribute, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch attribute {
+        case .method: return StringBytes.withBytes(method, body)
+        case .host: return StringBytes.withBytes(host, body)
+        case .sourcePrincipal: return StringBytes.withBytes(sourcePrincipal, body)
+        case .destinationPrincipal: return StringBytes.withBytes(destinationPrincipal, body)
+        case .sourceNamespace: return StringBytes.withBytes(source.namespace, body)
+        case .sourceServiceAccount: return StringBytes.withBytes(source.serviceAccount, body)
+        case .sourceTrustDomain: return StringBytes.withBytes(source.trustDomain, body)
+        case .destinationNamespace: return StringBytes.withBytes(destination.namespace, body)
+        case .destinationServiceAccount: return StringBytes.withBytes(destination.serviceAccount, body)
+        }
+    }
+
     final func string(_ attribute: StringAttribute) -> String {
         switch attribute {
         case .method: return method
         case .host: return host
-        case .sourcePrincipal: return request.source.principal
+        case .sourcePrincipal: return sourcePrincipal
         case .sourceNamespace: return source.namespace
         case .sourceServiceAccount: return source.serviceAccount
         case .sourceTrustDomain: return source.trustDomain
-        case .destinationPrincipal: return request.destination.principal
+        case .destinationPrincipal: return destinationPrincipal
         case .destinationNamespace: return destination.namespace
         case .destinationServiceAccount: return destination.serviceAccount
         }

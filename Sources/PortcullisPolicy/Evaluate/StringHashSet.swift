@@ -32,10 +32,14 @@ struct StringHashSet: Sendable {
     }
 
     func contains(_ value: String) -> Bool {
+        StringBytes.withBytes(value) { contains(bytes: $0) }
+    }
+
+    func contains(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !strings.isEmpty else { return false }
-        let h = Self.hash(value)
+        let h = KeyIndex.hash(value)
         if slots.isEmpty {
-            for i in stringHashes.indices where stringHashes[i] == h && StringBytes.equal(strings[i], value) { return true }
+            for i in stringHashes.indices where stringHashes[i] == h && StringBytes.equal(value, strings[i]) { return true }
             return false
         }
         let mask = slots.count - 1
@@ -43,7 +47,7 @@ struct StringHashSet: Sendable {
         while true {
             let s = slots[i]
             if s == 0 { return false }
-            if hashes[i] == h, StringBytes.equal(strings[Int(s) - 1], value) { return true }
+            if hashes[i] == h, StringBytes.equal(value, strings[Int(s) - 1]) { return true }
             i = (i + 1) & mask
         }
     }

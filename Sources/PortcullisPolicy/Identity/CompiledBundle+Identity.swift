@@ -9,6 +9,10 @@ extension CompiledBundle {
     /// the metadata key `identity_spoofed`.
     func evaluateWithIdentity(_ request: AuthzRequest, indexed: Bool, trace: inout [ExplainEntry]?) -> Decision {
         guard !identitySources.isEmpty else { return evaluate(request, indexed: indexed, trace: &trace) }
+        // No credential anywhere (most requests for most bundles): no source has an output, none failed.
+        guard identitySources.mayHaveCredential(request) else {
+            return evaluate(request, indexed: indexed, identity: IdentityResolution.noIdentity, trace: &trace)
+        }
         let resolution = identitySources.resolve(request)
         for name in resolution.present {
             trace?.append(ExplainEntry(policy: "identity", rule: name, action: "identity", dryRun: false, outcome: .matched))

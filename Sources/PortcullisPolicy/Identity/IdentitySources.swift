@@ -9,8 +9,41 @@ public final class IdentitySources: Sendable {
 
     public static let none = IdentitySources([])
 
+    /// Whether some source reads more than headers (a query parameter, metadata, the peer): then every request
+    /// is resolved.
+    private let alwaysResolve: Bool
+    /// Every header name some source reads its credential from (lower-case), and a bit per name length (< 64):
+    /// most header names are ruled out by their length alone.
+    private let credentialHeaders: [String]
+    private let credentialLengths: UInt64
+
     public init(_ sources: [IdentitySource]) {
         self.sources = sources
+        alwaysResolve = sources.contains { $0.credentialHeaders == nil }
+        var names: [String] = []
+        var lengths: UInt64 = 0
+        for s in sources {
+            for name in s.credentialHeaders ?? [] where !names.contains(name) {
+                names.append(name)
+                let n = name.utf8.count
+                lengths |= n < 64 ? 1 << UInt64(n) : 1 << 63
+            }
+        }
+        credentialHeaders = names
+        credentialLengths = lengths
+    }
+
+    /// False when no source can find a credential in the request: it carries none of their headers. One pass
+    /// over the header names, most of them rejected by length.
+    func mayHaveCredential(_ request: AuthzRequest) -> Bool {
+        if alwaysResolve { return true }
+        guard let fields = request.httpHeaderFields else { return false }
+        for i in fields.indices {
+            let n = fields[i].name.utf8.count
+            guard credentialLengths & (n < 64 ? 1 << UInt64(n) : 1 << 63) != 0 else { continue }
+            for name in credentialHeaders where HTTPHeaders.same(name, fields[i].name) { return true }
+        }
+        return false
     }
 
     public var isEmpty: Bool { sources.isEmpty }
@@ -99,5 +132,5 @@ struct IdentityResolution {
     var spoofed: [String] = []
 
     var celValue: CELValue { values.isEmpty ? Self.noIdentity : .map(CELMap(values)) }
-    private static let noIdentity = CELValue.map(CELMap())
+    static let noIdentity = CELValue.map(CELMap())
 }
