@@ -17,19 +17,45 @@ final class FieldTest: Sendable {
     /// The field as written (`not_principals`), for explanations.
     let key: String
 
+    /// The common tests again, in fields a decision reads in place (matching on `kind` copies its payload, retaining
+    /// the matcher or the pattern list on every test).
+    private let isStrings: Bool
+    private let isPaths: Bool
+    private let attribute: StringAttribute
+    private let matcher: StringSetMatcher?
+    private let paths: [PathPattern]
+
     init(kind: Kind, negated: Bool, key: String) {
         self.kind = kind
         self.negated = negated
         self.key = key
+        switch kind {
+        case .strings(let attribute, let matcher):
+            (isStrings, isPaths, self.attribute, self.matcher, paths) = (true, false, attribute, matcher, [])
+        case .paths(let patterns):
+            (isStrings, isPaths, attribute, matcher, paths) = (false, true, .method, nil, patterns)
+        default:
+            (isStrings, isPaths, attribute, matcher, paths) = (false, false, .method, nil, [])
+        }
     }
 
     func matches(_ facts: RequestFacts) -> Bool {
+        if isStrings, let matcher {
+            return facts.withString(attribute) { matcher.matches(bytes: $0) } != negated
+        }
+        if isPaths {
+            let hit = facts.withURLPath { path in
+                for i in paths.indices where paths[i].matches(bytes: path) { return true }
+                return false
+            }
+            return hit != negated
+        }
         let hit: Bool
         switch kind {
         case .strings(let attribute, let matcher):
             hit = facts.withString(attribute) { matcher.matches(bytes: $0) }
         case .paths(let patterns):
-            hit = patterns.contains { $0.matches(facts.urlPath) }
+            hit = facts.withURLPath { path in patterns.contains { $0.matches(bytes: path) } }
         case .ports(let ports):
             hit = ports.contains(facts.port)
         case .ipBlocks(let blocks):
@@ -70,7 +96,14 @@ final class FieldTest: Sendable {
 
 /// An ANDed group of field tests: one `from` source, one `to` operation, or a selector.
 struct FieldGroup: Sendable {
-    var tests: [FieldTest]
+    let tests: [FieldTest]
+    /// The same tests, unretained (valid while `tests` holds them): a decision reads them without reference counting.
+    private let refs: [Unmanaged<FieldTest>]
+
+    init(tests: [FieldTest]) {
+        self.tests = tests
+        refs = tests.map { Unmanaged.passUnretained($0) }
+    }
 
     /// The first test that fails, or nil when all pass.
     func firstFailure(_ facts: RequestFacts) -> FieldTest? {
@@ -78,9 +111,8 @@ struct FieldGroup: Sendable {
         return nil
     }
 
-    /// Reads the tests in place (a `for in` copies each one, retaining its strings and matchers).
     func matches(_ facts: RequestFacts) -> Bool {
-        for i in tests.indices where !tests[i].matches(facts) { return false }
+        for i in refs.indices where !refs[i]._withUnsafeGuaranteedRef({ $0.matches(facts) }) { return false }
         return true
     }
 }

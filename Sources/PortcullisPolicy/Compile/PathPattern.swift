@@ -74,6 +74,19 @@ enum PathPattern: Sendable, Hashable {
         }
     }
 
+    /// The same test on the path's UTF-8 bytes, compared byte for byte (as Envoy compares paths).
+    func matches(bytes path: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch self {
+        case .exact(let s): return StringBytes.equal(path, s)
+        case .prefix(let p):
+            return StringBytes.withBytes(p) { p in p.count <= path.count && StringBytes.same(path, 0, p) }
+        case .suffix(let s):
+            return StringBytes.withBytes(s) { s in s.count <= path.count && StringBytes.same(path, path.count - s.count, s) }
+        case .presence: return !path.isEmpty
+        case .template(let segments): return Self.matchTemplate(segments, path)
+        }
+    }
+
     /// Walks the path's bytes once, segment by segment, without splitting it into an array.
     private static func matchTemplate(_ segments: [Segment], _ path: Substring) -> Bool {
         if let result = path.utf8.withContiguousStorageIfAvailable({ matchTemplate(segments, $0) }) { return result }
@@ -86,12 +99,13 @@ enum PathPattern: Sendable, Hashable {
         let n = b.count
         guard n > 0, b[0] == slash else { return false }
         var pos = 1  // where the next part starts; n + 1 once every part is consumed
-        for segment in segments {
-            if case .rest = segment { return true }
+        // Segments read in place (`for in` copies each, retaining its literal).
+        for i in segments.indices {
+            if case .rest = segments[i] { return true }
             guard pos <= n else { return false }
             var end = pos
             while end < n, b[end] != slash { end += 1 }
-            switch segment {
+            switch segments[i] {
             case .one:
                 if end == pos { return false }
             case .literal(let s):

@@ -40,7 +40,7 @@ struct CandidateIndex: Sendable {
                 Unmanaged.passUnretained(tables[slot])._withUnsafeGuaranteedRef { table in
                     switch slot {
                     case IndexDimension.path.slot:
-                        table.lookup(facts.urlPath, into: &out)
+                        facts.withURLPath { table.lookup(bytes: $0, into: &out) }
                     case IndexDimension.port.slot:
                         table.lookup(facts.portText, into: &out)
                     case IndexDimension.contextExtension.slot:

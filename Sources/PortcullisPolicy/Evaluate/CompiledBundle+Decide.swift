@@ -94,7 +94,6 @@ extension CompiledBundle {
         let facts: RequestFacts = activation
         activation.identity = identity
         var errors: [String] = []
-        let explain = trace != nil
 
         // 1. The policies whose selectors match.
         // The candidates are filtered in place: what the index returned becomes the selection.
@@ -105,16 +104,12 @@ extension CompiledBundle {
         var kept = 0
         for r in selected.indices {
             let id = selected[r]
-            let p = policies[Int(id)]
-            if let selector = p.selector, !selector.matches(facts) {
-                if explain, let failed = selector.firstFailure(facts) {
-                    trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .failed("selector.\(failed.key)")))
-                }
-                continue
+            let selects = policyRefs[Int(id)]._withUnsafeGuaranteedRef { p in
+                Self.selects(p, facts: facts, trace: &trace)
             }
+            guard selects else { continue }
             selected[kept] = id
             kept += 1
-            trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .matched))
         }
         selected.removeLast(selected.count - kept)
 
@@ -127,34 +122,12 @@ extension CompiledBundle {
         if indexed { ruleIndex.candidates(facts, into: &selected) } else { selected += allRules }
         for c in policyCount..<selected.count {
             let id = selected[c]
-            let rule = rules[Int(id)]
-            guard let slot = Self.position(of: Int32(rule.policy), in: selected, count: policyCount) else { continue }
-            let result = match(rule, facts: facts, activation: activation, explain: explain)
-            var matched = false
-            switch result {
-            case .matched:
-                matched = true
-            case .failed:
-                break
-            case .error(let message):
-                matched = rule.action != .allow  // fail closed
-                errors.append("\(policies[rule.policy].name)/\(rule.name): \(message)")
+            let hit = ruleRefs[Int(id)]._withUnsafeGuaranteedRef { rule -> RuleHit? in
+                guard let slot = Self.position(of: Int32(rule.policy), in: selected, count: policyCount) else { return nil }
+                guard let kind = judge(rule, facts: activation, errors: &errors, trace: &trace) else { return nil }
+                return RuleHit(slot: Int32(slot), rule: id, kind: kind)
             }
-            if explain {
-                let policy = policies[rule.policy]
-                trace?.append(
-                    ExplainEntry(policy: policy.name, rule: rule.name, action: rule.action.rawValue, dryRun: rule.dryRun, outcome: result))
-            }
-            guard matched else { continue }
-            let kind: RuleHit.Kind
-            switch (rule.action, rule.dryRun) {
-            case (.deny, false): kind = .deny
-            case (.deny, true): kind = .dryDeny
-            case (.allow, false): kind = .allow
-            case (.allow, true): kind = .dryAllow
-            case (.audit, _): kind = .audit
-            }
-            hits.list.append(RuleHit(slot: Int32(slot), rule: id, kind: kind))
+            if let hit { hits.list.append(hit) }
         }
 
         selected.removeLast(selected.count - policyCount)
@@ -189,6 +162,48 @@ extension CompiledBundle {
         return decision
     }
 
+    /// Whether a policy's selector takes the request (recorded in the trace when explaining).
+    private static func selects(_ p: CompiledPolicy, facts: RequestFacts, trace: inout [ExplainEntry]?) -> Bool {
+        if let selector = p.selector, !selector.matches(facts) {
+            if trace != nil, let failed = selector.firstFailure(facts) {
+                trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .failed("selector.\(failed.key)")))
+            }
+            return false
+        }
+        trace?.append(ExplainEntry(policy: p.name, rule: nil, action: "select", dryRun: p.dryRun, outcome: .matched))
+        return true
+    }
+
+    /// How a candidate rule counts: nil when it does not match; a failing condition fails closed (an error counts as
+    /// a match for deny and audit rules, as no match for allow rules) and is recorded in `errors`.
+    private func judge(_ rule: CompiledRule, facts activation: RequestActivation, errors: inout [String], trace: inout [ExplainEntry]?) -> RuleHit.Kind? {
+        let explain = trace != nil
+        let result = match(rule, facts: activation, activation: activation, explain: explain)
+        var matched = false
+        switch result {
+        case .matched:
+            matched = true
+        case .failed:
+            break
+        case .error(let message):
+            matched = rule.action != .allow  // fail closed
+            errors.append("\(policies[rule.policy].name)/\(rule.name): \(message)")
+        }
+        if explain {
+            let policy = policies[rule.policy]
+            trace?.append(
+                ExplainEntry(policy: policy.name, rule: rule.name, action: rule.action.rawValue, dryRun: rule.dryRun, outcome: result))
+        }
+        guard matched else { return nil }
+        switch (rule.action, rule.dryRun) {
+        case (.deny, false): return .deny
+        case (.deny, true): return .dryDeny
+        case (.allow, false): return .allow
+        case (.allow, true): return .dryAllow
+        case (.audit, _): return .audit
+        }
+    }
+
     private func ruleNames(_ ids: InlineList<Int>) -> [String] {
         if ids.count == 1, let id = ids.first { return ruleNameLists[id] }
         return ids.map { rules[$0].name }
@@ -209,9 +224,9 @@ extension CompiledBundle {
         var first: (policy: Int, slot: Int)?
         for (slot, policyID) in selected.enumerated() {
             let id = Int(policyID)
-            let p = policies[id]
-            if p.dryRun, !shadow { continue }
-            if !hits.allows(slot: slot, defaultAllow: p.defaultAllow, shadow: shadow) {
+            let (dryRun, defaultAllow) = policyRefs[id]._withUnsafeGuaranteedRef { ($0.dryRun, $0.defaultAllow) }
+            if dryRun, !shadow { continue }
+            if !hits.allows(slot: slot, defaultAllow: defaultAllow, shadow: shadow) {
                 return BundleVerdict(allowed: false, policy: id, rules: hits.rules(slot: slot, allowed: false, shadow: shadow), shadow: shadow)
             }
             if first == nil { first = (id, slot) }

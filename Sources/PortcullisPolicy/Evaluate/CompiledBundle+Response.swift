@@ -10,17 +10,20 @@ extension CompiledBundle {
         // Built in local lists, then moved into the decision once (each write through `Decision` checks its storage).
         var parts = AllowParts()
         for (slot, policyID) in selected.enumerated() {
-            let policy = policies[Int(policyID)]
-            if policy.dryRun, !verdict.shadow { continue }
-            let ruleIDs = hits.rules(slot: slot, allowed: true, shadow: verdict.shadow)
-            activation.policyName = policy.name
-            if ruleIDs.isEmpty {
-                activation.ruleName = ""
-                apply(policy.allow, to: &parts, activation: activation, errors: &errors)
-            }
-            for id in ruleIDs {
-                activation.ruleName = rules[id].name
-                apply(rules[id].allow, to: &parts, activation: activation, errors: &errors)
+            policyRefs[Int(policyID)]._withUnsafeGuaranteedRef { policy in
+                if policy.dryRun, !verdict.shadow { return }
+                let ruleIDs = hits.rules(slot: slot, allowed: true, shadow: verdict.shadow)
+                activation.policyName = policy.name
+                if ruleIDs.isEmpty {
+                    activation.ruleName = ""
+                    apply(policy.allow, to: &parts, activation: activation, errors: &errors)
+                }
+                for id in ruleIDs {
+                    ruleRefs[id]._withUnsafeGuaranteedRef { rule in
+                        activation.ruleName = rule.name
+                        apply(rule.allow, to: &parts, activation: activation, errors: &errors)
+                    }
+                }
             }
         }
         return Decision(
@@ -39,7 +42,7 @@ extension CompiledBundle {
         var metadata: [String: JSONValue] = [:]
     }
 
-    private func apply(_ response: AllowResponse, to parts: inout AllowParts, activation: RequestActivation, errors: inout [String]) {
+    private func apply(_ response: borrowing AllowResponse, to parts: inout AllowParts, activation: RequestActivation, errors: inout [String]) {
         // Entries are read in place (`for in` would copy each, retaining its name, program and source).
         let setHeaders = response.setHeaders
         for i in setHeaders.indices {

@@ -13,6 +13,11 @@ public final class CompiledBundle: Authorizer, Sendable {
 
     let policies: [CompiledPolicy]
     let rules: [CompiledRule]
+    /// The same objects, unretained: a decision reads them through these without reference counting (a read out of
+    /// `policies`/`rules` retains and releases the object). Valid while the arrays above hold the objects: as long as
+    /// the bundle lives.
+    let policyRefs: [Unmanaged<CompiledPolicy>]
+    let ruleRefs: [Unmanaged<CompiledRule>]
     let table: VariableTable
     let data: CELValue
     let defaultAllow: Bool
@@ -41,6 +46,8 @@ public final class CompiledBundle: Authorizer, Sendable {
         defaultAllow = manifest.defaultAllow
         self.policies = policies
         self.rules = rules
+        policyRefs = policies.map { Unmanaged.passUnretained($0) }
+        ruleRefs = rules.map { Unmanaged.passUnretained($0) }
         self.table = table
         self.data = data
         self.tests = tests

@@ -58,9 +58,14 @@ final class RequestActivation: RequestFacts, CELActivation {
             facts.hasHTTP, cache.isEmpty || cache[slot] == nil
         else { return nil }
         var found: String?
-        let fields = facts.headerFields
-        for i in fields.indices where StringBytes.equal(fields[i].name, key) {
-            if let previous = found { found = previous + "," + fields[i].value } else { found = fields[i].value }
+        let count = key.utf8.count
+        StringBytes.withBytes(key) { key in
+            headerFields.withUnsafeBufferPointer { fields in
+                for i in fields.indices where fields[i].name.utf8.count == count {
+                    guard StringBytes.withBytes(fields[i].name, { StringBytes.same($0, 0, key) }) else { continue }
+                    if let previous = found { found = previous + "," + fields[i].value } else { found = fields[i].value }
+                }
+            }
         }
         return .some(found.map(CELValue.string))
     }

@@ -120,6 +120,18 @@ class RequestFacts {
         }
     }
 
+    /// The URL path's UTF-8 bytes, read in place (`urlPath` is always a leading part of the request's path).
+    @inline(__always)
+    final func withURLPath<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let base = urlPath.base
+        let count = urlPath.utf8.count
+        if let r = base.utf8.withContiguousStorageIfAvailable({ body(UnsafeBufferPointer(rebasing: $0[0..<count])) }) {
+            return r
+        }
+        var copy = String(urlPath)
+        return copy.withUTF8(body)
+    }
+
     /// The attribute's UTF-8 bytes, read in place.
     @inline(__always)
     final func withString<R>(_ attribute: StringAttribute, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
