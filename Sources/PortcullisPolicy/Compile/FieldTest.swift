@@ -22,8 +22,10 @@ final class FieldTest: Sendable {
     private let isStrings: Bool
     private let isPaths: Bool
     private let attribute: StringAttribute
-    private let matcher: StringSetMatcher?
+    /// Unretained: `kind` holds the matcher (a placeholder for other kinds).
+    private let matcher: Unmanaged<StringSetMatcher>
     private let paths: [PathPattern]
+    private static let noMatcher = StringSetMatcher([])
 
     init(kind: Kind, negated: Bool, key: String) {
         self.kind = kind
@@ -31,17 +33,17 @@ final class FieldTest: Sendable {
         self.key = key
         switch kind {
         case .strings(let attribute, let matcher):
-            (isStrings, isPaths, self.attribute, self.matcher, paths) = (true, false, attribute, matcher, [])
+            (isStrings, isPaths, self.attribute, self.matcher, paths) = (true, false, attribute, .passUnretained(matcher), [])
         case .paths(let patterns):
-            (isStrings, isPaths, attribute, matcher, paths) = (false, true, .method, nil, patterns)
+            (isStrings, isPaths, attribute, matcher, paths) = (false, true, .method, .passUnretained(Self.noMatcher), patterns)
         default:
-            (isStrings, isPaths, attribute, matcher, paths) = (false, false, .method, nil, [])
+            (isStrings, isPaths, attribute, matcher, paths) = (false, false, .method, .passUnretained(Self.noMatcher), [])
         }
     }
 
     func matches(_ facts: RequestFacts) -> Bool {
-        if isStrings, let matcher {
-            return facts.withString(attribute) { matcher.matches(bytes: $0) } != negated
+        if isStrings {
+            return matcher._withUnsafeGuaranteedRef { m in facts.withString(attribute) { m.matches(bytes: $0) } } != negated
         }
         if isPaths {
             let hit = facts.withURLPath { path in
