@@ -23,31 +23,31 @@ class RequestFacts {
     final let headerFields: [HTTPHeaders.Field]
     final let hasHTTP: Bool
     @exclusivity(unchecked) private final var parsedPeers: UInt8 = 0
-    @exclusivity(unchecked) private final var sourceParts = PeerFacts.none
-    @exclusivity(unchecked) private final var destinationParts = PeerFacts.none
+    @exclusivity(unchecked) private final var sourceRanges = PeerParts()
+    @exclusivity(unchecked) private final var destinationRanges = PeerParts()
     @exclusivity(unchecked) private final var computedSourceIP: IPAddress??
     @exclusivity(unchecked) private final var computedPortText: String?
 
-    /// The source principal's parts, parsed on first read; read in place (a borrow, not a copy of three strings).
-    final var source: PeerFacts {
-        _read {
-            if parsedPeers & 1 == 0 {
-                sourceParts = PeerFacts(principal: sourcePrincipal)
-                parsedPeers |= 1
-            }
-            yield sourceParts
+    /// Where the source principal's parts lie, found on first read.
+    final var sourceParts: PeerParts {
+        if parsedPeers & 1 == 0 {
+            sourceRanges = PeerParts(principal: sourcePrincipal)
+            parsedPeers |= 1
         }
+        return sourceRanges
     }
 
-    final var destination: PeerFacts {
-        _read {
-            if parsedPeers & 2 == 0 {
-                destinationParts = PeerFacts(principal: destinationPrincipal)
-                parsedPeers |= 2
-            }
-            yield destinationParts
+    final var destinationParts: PeerParts {
+        if parsedPeers & 2 == 0 {
+            destinationRanges = PeerParts(principal: destinationPrincipal)
+            parsedPeers |= 2
         }
+        return destinationRanges
     }
+
+    /// The source principal's parts as strings (built on each read: the matchers use `withString`).
+    final var source: PeerFacts { PeerFacts(principal: sourcePrincipal, parts: sourceParts) }
+    final var destination: PeerFacts { PeerFacts(principal: destinationPrincipal, parts: destinationParts) }
 
     final var sourceIP: IPAddress? {
         if let known = computedSourceIP { return known }
@@ -140,12 +140,17 @@ class RequestFacts {
         case .host: return StringBytes.withBytes(host, body)
         case .sourcePrincipal: return StringBytes.withBytes(sourcePrincipal, body)
         case .destinationPrincipal: return StringBytes.withBytes(destinationPrincipal, body)
-        case .sourceNamespace: return StringBytes.withBytes(source.namespace, body)
-        case .sourceServiceAccount: return StringBytes.withBytes(source.serviceAccount, body)
-        case .sourceTrustDomain: return StringBytes.withBytes(source.trustDomain, body)
-        case .destinationNamespace: return StringBytes.withBytes(destination.namespace, body)
-        case .destinationServiceAccount: return StringBytes.withBytes(destination.serviceAccount, body)
+        case .sourceNamespace: return Self.withPart(sourcePrincipal, sourceParts.namespace, body)
+        case .sourceServiceAccount: return Self.withPart(sourcePrincipal, sourceParts.serviceAccount, body)
+        case .sourceTrustDomain: return Self.withPart(sourcePrincipal, sourceParts.trustDomain, body)
+        case .destinationNamespace: return Self.withPart(destinationPrincipal, destinationParts.namespace, body)
+        case .destinationServiceAccount: return Self.withPart(destinationPrincipal, destinationParts.serviceAccount, body)
         }
+    }
+
+    @inline(__always)
+    private static func withPart<R>(_ principal: String, _ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        StringBytes.withBytes(principal) { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     final func string(_ attribute: StringAttribute) -> String {
@@ -153,12 +158,12 @@ class RequestFacts {
         case .method: return method
         case .host: return host
         case .sourcePrincipal: return sourcePrincipal
-        case .sourceNamespace: return source.namespace
-        case .sourceServiceAccount: return source.serviceAccount
-        case .sourceTrustDomain: return source.trustDomain
+        case .sourceNamespace: return PeerParts.text(sourcePrincipal, sourceParts.namespace)
+        case .sourceServiceAccount: return PeerParts.text(sourcePrincipal, sourceParts.serviceAccount)
+        case .sourceTrustDomain: return PeerParts.text(sourcePrincipal, sourceParts.trustDomain)
         case .destinationPrincipal: return destinationPrincipal
-        case .destinationNamespace: return destination.namespace
-        case .destinationServiceAccount: return destination.serviceAccount
+        case .destinationNamespace: return PeerParts.text(destinationPrincipal, destinationParts.namespace)
+        case .destinationServiceAccount: return PeerParts.text(destinationPrincipal, destinationParts.serviceAccount)
         }
     }
 }
