@@ -53,7 +53,7 @@ final class TempDirectory {
 
     func write(_ relative: String, bytes: [UInt8]) throws -> String {
         let full = path + "/" + relative
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: full, contents: Data(bytes))
         return full
     }
 

@@ -78,6 +78,23 @@ import Testing
         #expect(q.trustDomain.isEmpty && q.namespace.isEmpty)
     }
 
+    @Test(arguments: [
+        ("spiffe://td/sa/api/ns/ops", "td", "ops", "api"),  // any order
+        ("spiffe://td/ns/", "td", "", ""),  // a key with an empty value
+        ("spiffe://td/ns", "td", "", ""),  // a key without a value
+        ("spiffe://td//ns/x", "td", "", ""),  // an empty segment is a key (its value: "ns")
+        ("spiffe://td/nss/x/sa/y", "td", "", "y"),  // only the keys `ns` and `sa`
+        ("spiffe:///ns/x", "", "", ""),  // no trust domain: nothing
+        ("spiffe://", "", "", ""),
+        ("spiffe://d\u{E9}j\u{E0}/ns/caf\u{E9}/sa/\u{1F600}", "d\u{E9}j\u{E0}", "caf\u{E9}", "\u{1F600}"),
+    ])
+    func peerParts(principal: String, trustDomain: String, namespace: String, serviceAccount: String) {
+        let p = PeerFacts(principal: principal)
+        #expect(p.trustDomain == trustDomain)
+        #expect(p.namespace == namespace)
+        #expect(p.serviceAccount == serviceAccount)
+    }
+
     @Test func globMatching() {
         #expect(StringPattern(glob: "a*b*c").matches("axxbyyc"))
         #expect(StringPattern(glob: "a*b*c").matches("abc"))
