@@ -33,6 +33,15 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(example.decide(storefrontRead)) }
     }
 
+    // Every request of the example bundle's own tests (policies/tests), one decision per sample in turn: the median
+    // of these samples is the median decision for the example bundle, over requests that exercise all its policies
+    // (JWTs, API keys, edge headers, bodies, denials, 401s).
+    let testRequests = example.tests.map(\.request)
+    let turn = Turn(count: testRequests.count)
+    Benchmark("policy decide: example bundle, each of its \(testRequests.count) test requests in turn") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(example.decide(testRequests[turn.next()])) }
+    }
+
     for ruleCount in [10, 10_000] {
         let bundle = try! BundleLoader.load(files: GeneratedBundle.files(ruleCount: ruleCount))
         precondition(bundle.ruleCount == ruleCount)
@@ -55,5 +64,18 @@ let benchmarks: @Sendable () -> Void = {
             warmupIterations: 1, maxDuration: .seconds(10), maxIterations: 5)
     ) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try? BundleLoader.load(files: bigFiles)) }
+    }
+}
+
+/// A round-robin position shared by a benchmark's samples (they run one after another on one thread).
+final class Turn: @unchecked Sendable {
+    private let count: Int
+    private var position = -1
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int {
+        position = (position + 1) % count
+        return position
     }
 }
