@@ -33,7 +33,9 @@ extension Node {
             if f == .startsWith || f == .endsWith || f == .contains, case .constant(.string(let s)) = b {
                 return StringTestNode(f, a.lower(), s)
             }
-            return Call2Node(f, a.lower(), b.lower())
+            let left = a.lower(), right = b.lower()
+            if f == .add, let chain = AddChainNode.extending(left, with: right) { return chain }
+            return Call2Node(f, left, right)
         case .call3(let f, let a, let b, let d): return CallNNode(f, [a.lower(), b.lower(), d.lower()])
         case .callN(let f, let args): return CallNNode(f, args.map { $0.lower() })
         case .equalsString(let a, let s, let negate): return EqualsStringNode(a.lower(), s, negate)
