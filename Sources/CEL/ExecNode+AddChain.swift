@@ -1,5 +1,5 @@
 /// `p0 + p1 + … + pk` (k ≥ 2), parsed as nested additions `((p0 + p1) + p2) + …`, evaluated in one node: strings are
-/// appended to one growing buffer instead of allocating a new string at every `+` (deny bodies and header values are
+/// joined once, at the end, instead of allocating a new string at every `+` (deny bodies and header values are
 /// such chains). Everything else — evaluation order, the first error winning, cost and depth accounting, the source
 /// offset of each `+` in errors — is what the nested `Call2Node`s would do; other operand types fall back to
 /// `Evaluator.add` step by step.
@@ -33,31 +33,65 @@ final class AddChainNode: ExecNode, @unchecked Sendable {
                 return c.failure
             }
         }
-        var acc = parts[0].eval(act, &c)
-        if acc.isError { return leaving(levels, acc, &c) }
-        // While the running value is a string, its text is kept here and grown in place.
-        var text: String?
-        if case .string(let s) = acc { text = s }
-        for level in 1...levels {
-            let y = parts[level].eval(act, &c)
-            if y.isError { return leaving(levels - level + 1, y, &c) }
-            if var t = text, case .string(let s) = y {
-                text = nil  // the buffer is uniquely held while appending
-                c.cost &+= (t.utf8.count + s.utf8.count) >> 4
-                if c.cost > c.maxCost { return leaving(levels - level + 1, locate(Evaluator.costExceeded, level: level), &c) }
-                if t.utf8.count + s.utf8.count > 15 { t.reserveCapacity(max(64, 2 * (t.utf8.count + s.utf8.count))) }
-                t.append(s)
-                text = t
-            } else {
-                if let t = text { acc = .string(t) }
-                acc = locate(Evaluator.add(acc, y, &c), level: level)
-                if acc.isError { return leaving(levels - level + 1, acc, &c) }
-                if case .string(let s) = acc { text = s } else { text = nil }
+        let first = parts[0].eval(act, &c)
+        if first.isError { return leaving(levels, first, &c) }
+        // While the running value is a string, it is kept as its pieces (on the stack) and their total length:
+        // the cost of each `+` depends only on the lengths, and the string is built once, at the end.
+        return withUnsafeTemporaryAllocation(of: String.self, capacity: parts.count) { pieces in
+            let base = pieces.baseAddress.unsafelyUnwrapped
+            var n = 0
+            var length = 0
+            defer { base.deinitialize(count: n) }
+            var acc = first
+            if case .string(let s) = acc {
+                base.initialize(to: s)
+                n = 1
+                length = s.utf8.count
             }
-            c.leave()
+            for level in 1...levels {
+                let y = parts[level].eval(act, &c)
+                if y.isError { return leaving(levels - level + 1, y, &c) }
+                if n > 0, case .string(let s) = y {
+                    let count = s.utf8.count
+                    c.cost &+= (length + count) >> 4
+                    if c.cost > c.maxCost { return leaving(levels - level + 1, locate(Evaluator.costExceeded, level: level), &c) }
+                    (base + n).initialize(to: s)
+                    n += 1
+                    length += count
+                } else {
+                    if n > 0 {
+                        acc = .string(Self.join(base, n, length))
+                        base.deinitialize(count: n)
+                        n = 0
+                    }
+                    acc = locate(Evaluator.add(acc, y, &c), level: level)
+                    if acc.isError { return leaving(levels - level + 1, acc, &c) }
+                    if case .string(let s) = acc {
+                        base.initialize(to: s)
+                        n = 1
+                        length = s.utf8.count
+                    }
+                }
+                c.leave()
+            }
+            return n > 0 ? .string(Self.join(base, n, length)) : acc
         }
-        if let t = text { return .string(t) }
-        return acc
+    }
+
+    /// The `n` strings at `pieces`, `length` UTF-8 bytes in all, as one string (one allocation).
+    private static func join(_ pieces: UnsafeMutablePointer<String>, _ n: Int, _ length: Int) -> String {
+        if n == 1 { return pieces[0] }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var at = 0
+            for i in 0..<n {
+                var piece = pieces[i]
+                piece.withUTF8 { bytes in
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[at..<(at + bytes.count)]).initialize(from: bytes)
+                    at += bytes.count
+                }
+            }
+            return at
+        }
     }
 
     /// The error of the `+` at `level` (1 = the innermost), located at that operator as its own node would do.
