@@ -96,8 +96,9 @@ final class FieldTest: Sendable {
     }
 }
 
-/// An ANDed group of field tests: one `from` source, one `to` operation, or a selector.
-struct FieldGroup: Sendable {
+/// An ANDed group of field tests: one `from` source, one `to` operation, or a selector. A class, so that reading one
+/// out of a rule's list retains one object rather than both of its arrays.
+final class FieldGroup: Sendable {
     let tests: [FieldTest]
     /// The same tests, unretained (valid while `tests` holds them): a decision reads them without reference counting.
     private let refs: [Unmanaged<FieldTest>]

@@ -276,8 +276,13 @@ extension CompiledBundle {
     /// nil when one group matches; otherwise the first failing field of the first group.
     private static func firstFailure(_ groups: [FieldGroup], facts: RequestFacts, name: String, explain: Bool) -> String? {
         if !explain {
-            for i in groups.indices where groups[i].matches(facts) { return nil }
-            return ""
+            let matched = groups.withUnsafeBufferPointer { groups in
+                for i in groups.indices where Unmanaged.passUnretained(groups[i])._withUnsafeGuaranteedRef({ $0.matches(facts) }) {
+                    return true
+                }
+                return false
+            }
+            return matched ? nil : ""
         }
         var first: String?
         for (i, group) in groups.enumerated() {

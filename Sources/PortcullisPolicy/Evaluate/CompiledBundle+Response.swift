@@ -57,19 +57,12 @@ extension CompiledBundle {
                 errors.append("\(activation.policyName)/\(activation.ruleName): set_headers.\(name): \(message)")
             }
         }
-        for name in response.removeHeaders where !parts.headersToRemove.contains(name) {
-            parts.headersToRemove.append(name)
-        }
-        let responseHeaders = response.responseHeaders
-        for i in responseHeaders.indices {
-            let name = responseHeaders[i].name
-            if !parts.responseHeaders.isEmpty { parts.responseHeaders.removeAll { $0.name == name } }
-            switch text(responseHeaders[i].expression, activation) {
-            case .success(let value): parts.responseHeaders.append(HeaderMutation(name: name, value: value))
-            case .failure(let message):
-                errors.append("\(activation.policyName)/\(activation.ruleName): response_headers.\(name): \(message)")
+        if !response.removeHeaders.isEmpty {
+            for name in response.removeHeaders where !parts.headersToRemove.contains(name) {
+                parts.headersToRemove.append(name)
             }
         }
+        if !response.responseHeaders.isEmpty { applyResponseHeaders(response, to: &parts, activation: activation, errors: &errors) }
         let setQuery = response.setQueryParameters
         for i in setQuery.indices {
             let name = setQuery[i].name
@@ -81,8 +74,10 @@ extension CompiledBundle {
                 errors.append("\(activation.policyName)/\(activation.ruleName): set_query_params.\(name): \(message)")
             }
         }
-        for name in response.removeQueryParameters where !parts.queryToRemove.contains(name) {
-            parts.queryToRemove.append(name)
+        if !response.removeQueryParameters.isEmpty {
+            for name in response.removeQueryParameters where !parts.queryToRemove.contains(name) {
+                parts.queryToRemove.append(name)
+            }
         }
         let metadata = response.metadata
         for i in metadata.indices {
@@ -90,6 +85,21 @@ extension CompiledBundle {
             case .success(let value): parts.metadata[metadata[i].name] = .string(value)
             case .failure(let message):
                 errors.append("\(activation.policyName)/\(activation.ruleName): metadata.\(metadata[i].name): \(message)")
+            }
+        }
+    }
+
+    private func applyResponseHeaders(
+        _ response: borrowing AllowResponse, to parts: inout AllowParts, activation: RequestActivation, errors: inout [String]
+    ) {
+        let responseHeaders = response.responseHeaders
+        for i in responseHeaders.indices {
+            let name = responseHeaders[i].name
+            if !parts.responseHeaders.isEmpty { parts.responseHeaders.removeAll { $0.name == name } }
+            switch text(responseHeaders[i].expression, activation) {
+            case .success(let value): parts.responseHeaders.append(HeaderMutation(name: name, value: value))
+            case .failure(let message):
+                errors.append("\(activation.policyName)/\(activation.ruleName): response_headers.\(name): \(message)")
             }
         }
     }
@@ -133,7 +143,7 @@ extension CompiledBundle {
     }
 
     /// An expression's value as text: strings as they are, numbers and bools in CEL literal form.
-    func text(_ expression: CompiledExpression, _ activation: RequestActivation) -> TextResult {
+    func text(_ expression: borrowing CompiledExpression, _ activation: RequestActivation) -> TextResult {
         switch expression.program.evaluate(activation) {
         case .string(let s): return .success(s)
         case .int(let i): return .success(String(i))
