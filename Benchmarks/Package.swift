@@ -25,10 +25,21 @@ let package = Package(
     targets: [
         suite("CELBenchmarks", ["CEL"]),
         suite("RegexBenchmarks", ["LinearRegex"]),
-        suite("PolicyBenchmarks", ["PortcullisPolicy", "PortcullisModel"]),
+        suite("PolicyBenchmarks", ["PortcullisPolicy", "PortcullisModel"], extra: ["ExampleRequests"]),
         suite("IdentityBenchmarks", ["PortcullisIdentity", "PortcullisModel"]),
         suite("IdentityDecisionBenchmarks", ["PortcullisPolicy", "PortcullisIdentity", "PortcullisModel"]),
         suite("CodecBenchmarks", ["PortcullisCodec", "PortcullisModel"]),
         suite("BodyBenchmarks", ["PortcullisIdentity", "PortcullisModel"]),  // JSONSchema comes with the PortcullisIdentity product
+        // Requests shared by the suites and the profiling loop.
+        .target(name: "ExampleRequests", path: "Shared/ExampleRequests"),
+        // A plain loop of decisions for profilers (callgrind, perf): see docs/BENCHMARKS.md, "Profiling a decision".
+        .executableTarget(
+            name: "DecideProfile",
+            dependencies: [
+                "ExampleRequests", .product(name: "PortcullisPolicy", package: "portcullis"),
+                .product(name: "PortcullisModel", package: "portcullis"),
+            ],
+            path: "Profile"
+        ),
     ]
 )

@@ -1,4 +1,5 @@
 import Benchmark
+import ExampleRequests
 import PortcullisModel
 import PortcullisPolicy
 
