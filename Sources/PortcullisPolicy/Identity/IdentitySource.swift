@@ -36,6 +36,11 @@ public final class IdentitySource: Sendable {
     /// Whether the verifier's key set is fixed (a JWKS file, PEM keys): then a token refused for its signature or
     /// its key is refused the same way on every later try, and such a failure may be cached too.
     let hasFixedKeys: Bool
+    /// An edge source reading exactly its two headers, user and groups (two names): `resolveEdge` applies.
+    let hasUserAndGroupsHeaders: Bool
+    /// Whether resolving looks for the credential headers itself, in the same pass that reads them (no need to
+    /// ask `mayHaveCredential` first).
+    let findsItsHeaders: Bool
 
     public init(name: String, kind: Kind) {
         self.name = name
@@ -43,6 +48,11 @@ public final class IdentitySource: Sendable {
         credentialHeaders = Self.credentialHeaders(kind)
         nameValue = .string(name)
         presentMetadata = .array([.string(name)])
+        if case .edge(let edge, let user, let groups?) = kind {
+            hasUserAndGroupsHeaders = edge.headers == [user, groups] && user != groups
+        } else {
+            hasUserAndGroupsHeaders = false
+        }
         switch kind {
         case .jwt(let verifier, let from, _, let cache):
             credentialHeader = from == .authorizationBearer ? "authorization" : nil
@@ -60,6 +70,7 @@ public final class IdentitySource: Sendable {
             failures = nil
             hasFixedKeys = false
         }
+        findsItsHeaders = credentialHeader != nil || hasUserAndGroupsHeaders
     }
 
     private static func credentialHeaders(_ kind: Kind) -> [String]? {
@@ -153,6 +164,9 @@ extension IdentitySource {
             cache.insert(digest, output, validUntil: .infinity, now: 0)
             return .present(output)
         case .edge(let edge, let userHeader, let groupsHeader):
+            if hasUserAndGroupsHeaders, let groupsHeader {
+                return resolveEdge(edge, user: userHeader, groups: groupsHeader, request: request, fields: fields)
+            }
             switch edge.evaluate(request) {
             case .absent:
                 return .absent

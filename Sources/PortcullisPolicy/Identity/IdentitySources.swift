@@ -85,7 +85,7 @@ public final class IdentitySources: Sendable {
             let outcome = sourceRefs[i]._withUnsafeGuaranteedRef { source -> IdentitySourceOutcome in
                 // Most requests carry no credential for most sources: settled by a look at the header names (a
                 // source reading one header looks for it as it reads it).
-                guard source.credentialHeader != nil || source.mayHaveCredential(fields) else { return .absent }
+                guard source.findsItsHeaders || source.mayHaveCredential(fields) else { return .absent }
                 return source.resolve(request, fields: fields)
             }
             switch outcome {
