@@ -14,6 +14,12 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
         w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3)
     }
 
+    /// Hashes the first word only: a digest's bits are already uniform, and no one can choose a digest (to
+    /// collide in a table) without a preimage. Equality still compares all 32 bytes.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(w0)
+    }
+
     /// Wraps 32 bytes; nil for any other length.
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }

@@ -28,9 +28,7 @@ extension CompiledBundle {
             return failure.decision(notes: resolution.spoofing?.notes ?? [])
         }
         var decision = evaluate(request, indexed: indexed, identity: identitySources.value(of: resolution), trace: &trace)
-        if let present = identitySources.presentMetadata(of: resolution) {
-            decision.dynamicMetadata["identity"] = present
-        }
+        identitySources.recordPresent(resolution, in: &decision)
         if let spoofing = resolution.spoofing {
             decision.errors += spoofing.notes
             decision.dynamicMetadata["identity_spoofed"] = .array(spoofing.spoofed.map(JSONValue.string))

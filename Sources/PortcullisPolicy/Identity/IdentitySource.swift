@@ -26,9 +26,11 @@ public final class IdentitySource: Sendable {
     /// For a credential that is the first value of one header (an API key header, `Authorization: Bearer`): that
     /// header (lower-case), found and read in the same pass.
     let credentialHeader: String?
-    /// `name` as a CEL map key, and `["<name>"]`, the `identity` metadata of a request where it alone is present.
+    /// `name` as a CEL map key, and `["<name>"]`, the `identity` metadata of a request where it alone is present
+    /// (and that metadata as a whole, for a decision that has no other: assigned, not inserted).
     let nameValue: CELValue
     let presentMetadata: JSONValue
+    let onlyMetadata: [String: JSONValue]
     /// An API key source's one failure, built once.
     let unknownKeyFailure: IdentityFailure?
     /// A jwt source's recent verification failures (nil when `cache_size` is 0).
@@ -48,6 +50,7 @@ public final class IdentitySource: Sendable {
         credentialHeaders = Self.credentialHeaders(kind)
         nameValue = .string(name)
         presentMetadata = .array([.string(name)])
+        onlyMetadata = ["identity": presentMetadata]
         if case .edge(let edge, let user, let groups?) = kind {
             hasUserAndGroupsHeaders = edge.headers == [user, groups] && user != groups
         } else {

@@ -136,11 +136,21 @@ public final class IdentitySources: Sendable {
         return .map(CELMap(r.present.map { (sources[$0.source].nameValue, $0.output.value) }))
     }
 
-    /// The names of the present sources, for the metadata key `identity`; nil when none is.
-    func presentMetadata(of r: IdentityResolution) -> JSONValue? {
-        guard let only = r.present.first else { return nil }
-        if r.present.count == 1 { return sourceRefs[only.source]._withUnsafeGuaranteedRef(\.presentMetadata) }
-        return .array(r.present.map { .string(sources[$0.source].name) })
+    /// Records the names of the present sources under the metadata key `identity` (nothing when none is).
+    func recordPresent(_ r: IdentityResolution, in decision: inout Decision) {
+        guard let only = r.present.first else { return }
+        if r.present.count == 1 {
+            sourceRefs[only.source]._withUnsafeGuaranteedRef { s in
+                // Usually the decision has no metadata yet: then the whole dictionary, built once, is assigned.
+                if decision.dynamicMetadata.isEmpty {
+                    decision.dynamicMetadata = s.onlyMetadata
+                } else {
+                    decision.dynamicMetadata["identity"] = s.presentMetadata
+                }
+            }
+            return
+        }
+        decision.dynamicMetadata["identity"] = .array(r.present.map { .string(sources[$0.source].name) })
     }
 }
 
