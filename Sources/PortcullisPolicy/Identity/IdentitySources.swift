@@ -92,7 +92,7 @@ public final class IdentitySources: Sendable {
             case .absent:
                 continue
             case .present(let output):
-                r.present.append(IdentityResolution.Present(source: i, output: output))
+                r.append(i, output)
             case .invalid(let failure, let owns):
                 if case .jwt = sources[i].kind {
                     jwtFailures.append((i, failure, owns))
@@ -128,19 +128,23 @@ public final class IdentitySources: Sendable {
 
     /// The `identity` value expressions read: the present sources' values by name.
     func value(of r: IdentityResolution) -> CELValue {
-        guard let only = r.present.first else { return IdentityResolution.noIdentity }
-        if r.present.count == 1 {
-            if let alone = only.output.alone { return alone }
-            return .map(CELMap([(sourceRefs[only.source]._withUnsafeGuaranteedRef(\.nameValue), only.output.value)]))
+        switch r.presentCount {
+        case 0:
+            return IdentityResolution.noIdentity
+        case 1:
+            if let alone = r.firstOutput?.alone { return alone }
+            let name = sourceRefs[r.firstSource]._withUnsafeGuaranteedRef(\.nameValue)
+            return .map(CELMap([(name, r.firstOutput?.value ?? .null)]))
+        default:
+            return .map(CELMap(r.present.map { (sources[$0.source].nameValue, $0.output.value) }))
         }
-        return .map(CELMap(r.present.map { (sources[$0.source].nameValue, $0.output.value) }))
     }
 
     /// Records the names of the present sources under the metadata key `identity` (nothing when none is).
     func recordPresent(_ r: IdentityResolution, in decision: inout Decision) {
-        guard let only = r.present.first else { return }
-        if r.present.count == 1 {
-            sourceRefs[only.source]._withUnsafeGuaranteedRef { s in
+        guard r.presentCount > 0 else { return }
+        if r.presentCount == 1 {
+            sourceRefs[r.firstSource]._withUnsafeGuaranteedRef { s in
                 // Usually the decision has no metadata yet: then the whole dictionary, built once, is assigned.
                 if decision.dynamicMetadata.isEmpty {
                     decision.dynamicMetadata = s.onlyMetadata
@@ -155,7 +159,7 @@ public final class IdentitySources: Sendable {
 }
 
 /// The identity sources' outputs for one request. The usual request has one source present and nothing else:
-/// then nothing here allocates.
+/// then nothing here allocates, and nothing is copied to read it.
 struct IdentityResolution {
     struct Present {
         /// Its index in `IdentitySources.sources`.
@@ -171,9 +175,29 @@ struct IdentityResolution {
         var spoofed: [String] = []
     }
 
-    var present = InlineList<Present>()
+    /// How many sources are present; the first of them (held apart, read without copying a list) and the others.
+    private(set) var presentCount = 0
+    private(set) var firstSource = 0
+    private(set) var firstOutput: IdentityOutput?
+    private var others: [Present] = []
     var failure: IdentityFailure?
     var spoofing: Spoofing?
+
+    mutating func append(_ source: Int, _ output: IdentityOutput) {
+        if presentCount == 0 {
+            firstSource = source
+            firstOutput = output
+        } else {
+            others.append(Present(source: source, output: output))
+        }
+        presentCount += 1
+    }
+
+    /// Every present source, in order.
+    var present: [Present] {
+        guard let firstOutput else { return [] }
+        return [Present(source: firstSource, output: firstOutput)] + others
+    }
 
     static let noIdentity = CELValue.map(CELMap())
 }
