@@ -74,10 +74,11 @@ final class ManualClock: Sendable {
         let now = SystemClock.now()
         let clock = ManualClock(now)
         let s = try source(clock: clock)
-        let token = IdentityFixture.token(claims: ["nbf": .number((now + 100).rounded(.down))])
+        let token = IdentityFixture.token(claims: ["nbf": .number((now + 30).rounded(.down))])
         #expect(resolve(s, token).failure?.reason == "token not yet valid")
         #expect(s.sources[0].failures?.count == 0)
-        clock.now = now + 200
+        // Valid now, well within the time a cached failure would be used.
+        clock.now = now + 40
         let later = resolve(s, token)
         #expect(later.failure == nil)
         #expect(later.present.count == 1)
