@@ -60,7 +60,32 @@ public struct EdgeIdentityHeaders: Sendable, Hashable {
 
     /// A comma-separated header value (e.g. groups) as a list, items trimmed, empties dropped.
     public static func list(_ value: String) -> [String] {
-        value.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        if let ascii = asciiList(value) { return ascii }
+        return value.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+    }
+
+    /// `list` over the bytes of an ASCII value (as gateways send), where every byte is a character: the same
+    /// items without splitting and trimming by grapheme. nil when the value is not ASCII.
+    static func asciiList(_ value: String) -> [String]? {
+        var value = value
+        return value.withUTF8 { u -> [String]? in
+            var items: [String] = []
+            var start = 0
+            while start <= u.count {
+                var end = start
+                while end < u.count, u[end] != 0x2C {
+                    guard u[end] < 0x80 else { return nil }
+                    end += 1
+                }
+                var a = start
+                var b = end
+                while a < b, u[a] == 0x20 || u[a] == 0x09 { a += 1 }
+                while b > a, u[b - 1] == 0x20 || u[b - 1] == 0x09 { b -= 1 }
+                if a < b { items.append(String(decoding: UnsafeBufferPointer(rebasing: u[a..<b]), as: UTF8.self)) }
+                start = end + 1
+            }
+            return items
+        }
     }
 }
 

@@ -14,6 +14,12 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
         w0 = word(0); w1 = word(1); w2 = word(2); w3 = word(3)
     }
 
+    /// Hashes the first word only: a digest's bits are already uniform, and no one can choose a digest (to
+    /// collide in a table) without a preimage. Equality still compares all 32 bytes.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(w0)
+    }
+
     /// Wraps 32 bytes; nil for any other length.
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
@@ -34,15 +40,25 @@ public struct SHA256Digest: Sendable, Hashable, CustomStringConvertible {
     /// The digest of a string's UTF-8 bytes.
     public init(of text: String) {
         var text = text
-        let digest = text.withUTF8 { buffer -> SHA256Digest in
-            var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-            let rc = withUnsafeMutableBytes(of: &out) { o in
-                pc_sha256(buffer.baseAddress, buffer.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self))
-            }
-            if rc != 1 { out = (0, 0, 0, 0) }
-            return withUnsafeBytes(of: &out) { SHA256Digest(words: $0.bindMemory(to: UInt8.self)) }
+        self = text.withUTF8 { SHA256Digest(utf8: $0) }
+    }
+
+    /// The digest of a substring's UTF-8 bytes, read in place (e.g. a bearer token inside its header value).
+    public init(of text: Substring) {
+        if let digest = text.utf8.withContiguousStorageIfAvailable({ SHA256Digest(utf8: $0) }) {
+            self = digest
+        } else {
+            self.init(of: String(text))
         }
-        self = digest
+    }
+
+    private init(utf8 buffer: UnsafeBufferPointer<UInt8>) {
+        var out = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        let rc = withUnsafeMutableBytes(of: &out) { o in
+            pc_sha256(buffer.baseAddress, buffer.count, o.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        }
+        if rc != 1 { out = (0, 0, 0, 0) }
+        self = withUnsafeBytes(of: &out) { SHA256Digest(words: $0.bindMemory(to: UInt8.self)) }
     }
 
     /// Parses 64 hexadecimal digits (either case).

@@ -29,7 +29,7 @@ public enum TokenSource: Sendable, Hashable {
         case .authorizationBearer:
             value = headers.first("authorization").flatMap(Self.bearer)
         case .header(let name):
-            value = headers.first(HTTPHeaders.lowercased(name)).map { $0.trimmingSpaces() }
+            value = headers.first(HTTPHeaders.lowercased(name)).flatMap(Self.headerCredential)
         case .cookie(let name):
             value = headers.values("cookie").lazy.compactMap { Self.cookie(name, in: $0) }.first
         case .query(let name):
@@ -39,10 +39,22 @@ public enum TokenSource: Sendable, Hashable {
         return value
     }
 
+    /// The credential in a whole header value (`header(_)`): without surrounding spaces; nil when that is empty.
+    public static func headerCredential(_ value: String) -> String? {
+        let v = value.trimmingSpaces()
+        return v.isEmpty ? nil : v
+    }
+
     /// The token of a `Bearer` credential, or nil for another scheme.
     /// Works on the UTF-8 bytes (the scheme compared ASCII case-insensitively) and copies only the token: a
     /// bearer header is long (a JWT of a kilobyte or more) and read on every request that carries one.
     static func bearer(_ authorization: String) -> String? {
+        bearerRange(authorization).map { String(authorization[$0]) }
+    }
+
+    /// Where the token of a `Bearer` credential lies in `authorization` (nil for another scheme): a caller that
+    /// only needs its digest (a token seen before) reads it in place, without copying it.
+    public static func bearerRange(_ authorization: String) -> Range<String.Index>? {
         let u = authorization.utf8
         func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
         var start = u.startIndex
@@ -56,7 +68,7 @@ public enum TokenSource: Sendable, Hashable {
         else { return nil }
         var token = space
         while token < end, isBlank(u[token]) { token = u.index(after: token) }
-        return String(authorization[token..<end])
+        return token..<end
     }
 
     /// A cookie's value from one `Cookie` header (`a=1; b=2`); surrounding double quotes removed.
@@ -87,6 +99,17 @@ public enum TokenSource: Sendable, Hashable {
             return try? FormURLEncoded.decode(raw.utf8)
         }
         return nil
+    }
+}
+
+extension String {
+    /// Without surrounding spaces and tabs. A value with none (nearly every header value) is returned as it is,
+    /// decided by its first and last bytes: no copy.
+    func trimmingSpaces() -> String {
+        let u = utf8
+        guard let first = u.first, let last = u.last else { return self }
+        if first != 0x20, first != 0x09, last != 0x20, last != 0x09 { return self }
+        return Substring(self).trimmingSpaces()
     }
 }
 

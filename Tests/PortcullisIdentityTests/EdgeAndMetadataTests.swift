@@ -33,6 +33,20 @@ import Testing
         }
     }
 
+    @Test func anASCIIListIsSplitAsByCharacters() {
+        let samples = ["", ",", "a", " a ", "ops, dev,,", "\tops\t,dev ", " , ,x", "a,b,c", "  ", "x,", ",x", "a b, c\td ",
+                       "staff, support", "a,,b"]
+        for v in samples {
+            let byCharacter = v.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+            #expect(EdgeIdentityHeaders.asciiList(v) == byCharacter, "\(v.debugDescription)")
+            #expect(EdgeIdentityHeaders.list(v) == byCharacter)
+        }
+        #expect(EdgeIdentityHeaders.asciiList("ops, dév") == nil)
+        #expect(EdgeIdentityHeaders.list("ops, dév ,") == ["ops", "dév"])
+        // A space followed by a combining mark is one character, not a space: kept, as before.
+        #expect(EdgeIdentityHeaders.list("a, \u{301}b") == ["a", " \u{301}b"])
+    }
+
     @Test func absentWithoutHeaders() {
         #expect(edge.evaluate(request(from: "spiffe://cluster.local/ns/edge/sa/fortigate", [])) == .absent)
         #expect(edge.evaluate(request(from: "spiffe://cluster.local/ns/shop/sa/cart", [])) == .absent)

@@ -14,66 +14,68 @@ extension CompiledBundle {
             return evaluate(request, indexed: indexed, identity: IdentityResolution.noIdentity, trace: &trace)
         }
         let resolution = identitySources.resolve(request)
-        for name in resolution.present {
-            trace?.append(ExplainEntry(policy: "identity", rule: name, action: "identity", dryRun: false, outcome: .matched))
+        if trace != nil {
+            for p in resolution.present {
+                trace?.append(ExplainEntry(
+                    policy: "identity", rule: identitySources.sources[p.source].name, action: "identity", dryRun: false,
+                    outcome: .matched))
+            }
         }
         if let failure = resolution.failure {
             trace?.append(ExplainEntry(
                 policy: "identity", rule: failure.source, action: "identity", dryRun: false,
                 outcome: .error("invalid credential: \(failure.detail)")))
-            return Self.invalidCredential(failure, notes: resolution.notes)
+            return failure.decision(notes: resolution.spoofing?.notes ?? [])
         }
-        var decision = evaluate(request, indexed: indexed, identity: resolution.celValue, trace: &trace)
-        if !resolution.present.isEmpty {
-            decision.dynamicMetadata["identity"] = .array(resolution.present.map(JSONValue.string))
-        }
-        if !resolution.spoofed.isEmpty {
-            decision.errors += resolution.notes
-            decision.dynamicMetadata["identity_spoofed"] = .array(resolution.spoofed.map(JSONValue.string))
-            for name in resolution.headersToRemove where !decision.headersToRemove.contains(name) {
+        var decision = evaluate(request, indexed: indexed, identity: identitySources.value(of: resolution), trace: &trace)
+        identitySources.recordPresent(resolution, in: &decision)
+        if let spoofing = resolution.spoofing {
+            decision.errors += spoofing.notes
+            decision.dynamicMetadata["identity_spoofed"] = .array(spoofing.spoofed.map(JSONValue.string))
+            for name in spoofing.headersToRemove where !decision.headersToRemove.contains(name) {
                 decision.headersToRemove.append(name)
             }
         }
         return decision
     }
 
-    /// 401 for a credential that did not verify: `WWW-Authenticate` for bearer tokens, the reason in
-    /// the body, the errors and the metadata (never the credential itself).
-    static func invalidCredential(_ failure: IdentityFailure, notes: [String]) -> Decision {
-        var headers = [HeaderMutation(name: "content-type", value: "application/json")]
-        if let challenge = failure.challenge { headers.append(HeaderMutation(name: "www-authenticate", value: challenge)) }
-        let body: JSONValue = .object([
-            "error": .string("invalid credential"), "source": .string(failure.source), "reason": .string(failure.reason),
-        ])
-        return Decision(
-            allowed: false, denialKind: .unauthenticated, headers: headers, body: body.serialized() + "\n",
-            dynamicMetadata: ["identity_error": .object(["source": .string(failure.source), "reason": .string(failure.reason)])],
-            errors: ["identity \(failure.source): \(failure.detail)"] + notes)
-    }
-
-    /// The 401 for the first selected (enforced) policy none of whose `identity:` sources is present.
+    /// The 401 for the first selected (enforced) policy none of whose `identity:` sources is present. Built once
+    /// per policy (`UnmetIdentityResponses`): it depends on the policy alone.
     func unmetIdentityRequirement(_ selected: [Int32], identity: CELValue?) -> Decision? {
         guard hasIdentityRequirements else { return nil }
         for id in selected {
-            let p = policies[Int(id)]
-            guard !p.identity.isEmpty, !p.dryRun else { continue }
-            if case .map(let m)? = identity, p.identity.contains(where: { m[string: $0] != nil }) { continue }
-            let names = p.identity.joined(separator: ", ")
-            var headers = [HeaderMutation(name: "content-type", value: "application/json")]
-            let wantsBearer = identitySources.sources.contains { s in
-                if case .jwt = s.kind { return p.identity.contains(s.name) }
-                return false
+            let unmet = policyRefs[Int(id)]._withUnsafeGuaranteedRef { p -> Bool in
+                guard !p.identity.isEmpty, !p.dryRun else { return false }
+                if case .map(let m)? = identity, p.identity.contains(where: { m[string: $0] != nil }) { return false }
+                return true
             }
-            if wantsBearer { headers.append(HeaderMutation(name: "www-authenticate", value: "Bearer")) }
-            let body: JSONValue = .object([
-                "error": .string("authentication required"), "policy": .string(p.name),
-                "identity": .array(p.identity.map(JSONValue.string)),
-            ])
-            return Decision(
-                allowed: false, denialKind: .unauthenticated, headers: headers, body: body.serialized() + "\n",
-                policy: p.name, errors: ["policy \(p.name) requires an identity from \(names): none was presented"])
+            guard unmet else { continue }
+            return policyRefs[Int(id)]._withUnsafeGuaranteedRef { p in
+                identitySources.unmetResponses.decision(id, policy: p.name, identity: p.identity) {
+                    unmetIdentityResponse(p)
+                }
+            }
         }
         return nil
+    }
+
+    /// The 401 of a policy whose `identity:` sources are all absent: a bare Bearer challenge when one of them is a
+    /// jwt source.
+    private func unmetIdentityResponse(_ p: CompiledPolicy) -> Decision {
+        let names = p.identity.joined(separator: ", ")
+        var headers = [HeaderMutation(name: "content-type", value: "application/json")]
+        let wantsBearer = identitySources.sources.contains { s in
+            if case .jwt = s.kind { return p.identity.contains(s.name) }
+            return false
+        }
+        if wantsBearer { headers.append(HeaderMutation(name: "www-authenticate", value: "Bearer")) }
+        let body: JSONValue = .object([
+            "error": .string("authentication required"), "policy": .string(p.name),
+            "identity": .array(p.identity.map(JSONValue.string)),
+        ])
+        return Decision(
+            allowed: false, denialKind: .unauthenticated, headers: headers, body: body.serialized() + "\n",
+            policy: p.name, errors: ["policy \(p.name) requires an identity from \(names): none was presented"])
     }
 }
 

@@ -6,6 +6,10 @@ import PortcullisModel
 /// providers refresh in the background once `start()` is called (when the bundle is activated).
 public final class IdentitySources: Sendable {
     public let sources: [IdentitySource]
+    /// `sources`, unretained (the array owns them): read per request without a retain and release each.
+    private let sourceRefs: [Unmanaged<IdentitySource>]
+    /// The 401s of policies whose required sources are all absent, built once each.
+    let unmetResponses = UnmetIdentityResponses()
 
     public static let none = IdentitySources([])
 
@@ -19,6 +23,7 @@ public final class IdentitySources: Sendable {
 
     public init(_ sources: [IdentitySource]) {
         self.sources = sources
+        sourceRefs = sources.map { Unmanaged.passUnretained($0) }
         alwaysResolve = sources.contains { $0.credentialHeaders == nil }
         var names: [String] = []
         var lengths: UInt64 = 0
@@ -74,63 +79,125 @@ public final class IdentitySources: Sendable {
     /// Every source applied to `request`.
     func resolve(_ request: AuthzRequest) -> IdentityResolution {
         var r = IdentityResolution()
-        var jwtFailures: [(from: TokenSource, failure: IdentityFailure, owns: Bool)] = []
-        var verifiedFrom: [TokenSource] = []
-        // Read in place: a `for in` copies each source (its verifier, stores and caches retained and released).
+        var jwtFailures: [(source: Int, failure: IdentityFailure, owns: Bool)] = []
         let fields = request.httpHeaderFields ?? []
-        for i in sources.indices {
-            let source = sources[i]
-            // Most requests carry no credential for most sources: settled by a look at the header names.
-            guard source.mayHaveCredential(fields) else { continue }
-            switch source.resolve(request) {
+        for i in sourceRefs.indices {
+            let outcome = sourceRefs[i]._withUnsafeGuaranteedRef { source -> IdentitySourceOutcome in
+                // Most requests carry no credential for most sources: settled by a look at the header names (a
+                // source reading one header looks for it as it reads it).
+                guard source.findsItsHeaders || source.mayHaveCredential(fields) else { return .absent }
+                return source.resolve(request, fields: fields)
+            }
+            switch outcome {
             case .absent:
                 continue
-            case .present(let value):
-                r.values.append((.string(source.name), value))
-                r.present.append(source.name)
-                if case .jwt(_, let from, _, _) = source.kind { verifiedFrom.append(from) }
-            case .invalid(let reason, let detail, let challenge, let owns):
-                let failure = IdentityFailure(source: source.name, reason: reason, detail: detail, challenge: challenge)
-                if case .jwt(_, let from, _, _) = source.kind {
-                    jwtFailures.append((from, failure, owns))
+            case .present(let output):
+                r.append(i, output)
+            case .invalid(let failure, let owns):
+                if case .jwt = sources[i].kind {
+                    jwtFailures.append((i, failure, owns))
                 } else if r.failure == nil {
                     r.failure = failure
                 }
             case .spoofed(let headers, let principal):
-                r.headersToRemove += headers.filter { !r.headersToRemove.contains($0) }
+                let name = sources[i].name
+                var s = r.spoofing ?? IdentityResolution.Spoofing()
+                s.headersToRemove += headers.filter { !s.headersToRemove.contains($0) }
                 let peer = principal.isEmpty ? "a peer without a principal" : "peer \(principal)"
-                r.notes.append(
-                    "identity \(source.name): edge headers \(headers.joined(separator: ", ")) from \(peer), which is no gateway: ignored and removed")
-                r.spoofed.append(source.name)
+                s.notes.append(
+                    "identity \(name): edge headers \(headers.joined(separator: ", ")) from \(peer), which is no gateway: ignored and removed")
+                s.spoofed.append(name)
+                r.spoofing = s
             }
         }
         // A token that verified under one jwt source is not invalid because another source reading the same
         // place (another issuer) refused it. Otherwise report the failure of the source the token belongs to.
-        let unresolved = jwtFailures.filter { !verifiedFrom.contains($0.from) }
-        if r.failure == nil, let pick = unresolved.first(where: \.owns) ?? unresolved.first {
-            r.failure = pick.failure
+        if r.failure == nil, !jwtFailures.isEmpty {
+            var verifiedFrom: [TokenSource] = []
+            for p in r.present {
+                if case .jwt(_, let from, _, _) = sources[p.source].kind { verifiedFrom.append(from) }
+            }
+            let unresolved = jwtFailures.filter { f in
+                guard case .jwt(_, let from, _, _) = sources[f.source].kind else { return true }
+                return !verifiedFrom.contains(from)
+            }
+            if let pick = unresolved.first(where: \.owns) ?? unresolved.first { r.failure = pick.failure }
         }
         return r
     }
+
+    /// The `identity` value expressions read: the present sources' values by name.
+    func value(of r: IdentityResolution) -> CELValue {
+        switch r.presentCount {
+        case 0:
+            return IdentityResolution.noIdentity
+        case 1:
+            if let alone = r.firstOutput?.alone { return alone }
+            let name = sourceRefs[r.firstSource]._withUnsafeGuaranteedRef(\.nameValue)
+            return .map(CELMap([(name, r.firstOutput?.value ?? .null)]))
+        default:
+            return .map(CELMap(r.present.map { (sources[$0.source].nameValue, $0.output.value) }))
+        }
+    }
+
+    /// Records the names of the present sources under the metadata key `identity` (nothing when none is).
+    func recordPresent(_ r: IdentityResolution, in decision: inout Decision) {
+        guard r.presentCount > 0 else { return }
+        if r.presentCount == 1 {
+            sourceRefs[r.firstSource]._withUnsafeGuaranteedRef { s in
+                // Usually the decision has no metadata yet: then the whole dictionary, built once, is assigned.
+                if decision.dynamicMetadata.isEmpty {
+                    decision.dynamicMetadata = s.onlyMetadata
+                } else {
+                    decision.dynamicMetadata["identity"] = s.presentMetadata
+                }
+            }
+            return
+        }
+        decision.dynamicMetadata["identity"] = .array(r.present.map { .string(sources[$0.source].name) })
+    }
 }
 
-/// A credential that was present but did not verify.
-struct IdentityFailure {
-    let source: String
-    let reason: String
-    let detail: String
-    let challenge: String?
-}
-
-/// The identity sources' outputs for one request.
+/// The identity sources' outputs for one request. The usual request has one source present and nothing else:
+/// then nothing here allocates, and nothing is copied to read it.
 struct IdentityResolution {
-    var values: [(CELValue, CELValue)] = []
-    var present: [String] = []
-    var failure: IdentityFailure?
-    var headersToRemove: [String] = []
-    var notes: [String] = []
-    var spoofed: [String] = []
+    struct Present {
+        /// Its index in `IdentitySources.sources`.
+        let source: Int
+        let output: IdentityOutput
+    }
 
-    var celValue: CELValue { values.isEmpty ? Self.noIdentity : .map(CELMap(values)) }
+    /// Edge headers sent by a peer that is no gateway.
+    struct Spoofing {
+        var headersToRemove: [String] = []
+        var notes: [String] = []
+        /// The sources whose headers were spoofed.
+        var spoofed: [String] = []
+    }
+
+    /// How many sources are present; the first of them (held apart, read without copying a list) and the others.
+    private(set) var presentCount = 0
+    private(set) var firstSource = 0
+    private(set) var firstOutput: IdentityOutput?
+    private var others: [Present] = []
+    var failure: IdentityFailure?
+    var spoofing: Spoofing?
+
+    mutating func append(_ source: Int, _ output: IdentityOutput) {
+        if presentCount == 0 {
+            firstSource = source
+            firstOutput = output
+        } else {
+            others.append(Present(source: source, output: output))
+        }
+        presentCount += 1
+    }
+
+    /// Every present source, in order.
+    var present: [Present] {
+        guard let firstOutput else { return [] }
+        return [Present(source: firstSource, output: firstOutput)] + others
+    }
+
     static let noIdentity = CELValue.map(CELMap())
 }

@@ -2,12 +2,31 @@ import CEL
 import PortcullisIdentity
 import Synchronization
 
+/// One source's identity value, and the whole `identity` map for the usual request where that source is the
+/// only one present (`{<name>: value}`), built with the value: a cached credential then costs no map at all.
+struct IdentityOutput: Sendable {
+    let value: CELValue
+    /// nil: built when needed (values made per request, which are not reused).
+    let alone: CELValue?
+
+    init(_ value: CELValue, alone: CELValue? = nil) {
+        self.value = value
+        self.alone = alone
+    }
+
+    /// `value` with its `identity` map built now, for a value kept for reuse.
+    init(_ value: CELValue, source: CELValue) {
+        self.value = value
+        alone = .map(CELMap([(source, value)]))
+    }
+}
+
 /// The identity values of credentials already verified, by the SHA-256 digest of the credential, each until its
 /// expiry: a repeated token or API key is neither verified nor converted to a CEL value again. At most `capacity`
 /// entries; when full, the entries already expired are dropped, then (if still full) the whole cache. Thread-safe.
 public final class IdentityValueCache: Sendable {
     struct Entry {
-        let value: CELValue
+        let output: IdentityOutput
         let validUntil: Double
     }
 
@@ -18,24 +37,24 @@ public final class IdentityValueCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    func lookup(_ digest: SHA256Digest, now: Double) -> CELValue? {
+    func lookup(_ digest: SHA256Digest, now: Double) -> IdentityOutput? {
         entries.withLock { e in
             guard let entry = e[digest] else { return nil }
             guard now < entry.validUntil else {
                 e[digest] = nil
                 return nil
             }
-            return entry.value
+            return entry.output
         }
     }
 
-    func insert(_ digest: SHA256Digest, _ value: CELValue, validUntil: Double, now: Double) {
+    func insert(_ digest: SHA256Digest, _ output: IdentityOutput, validUntil: Double, now: Double) {
         entries.withLock { e in
             if e[digest] == nil, e.count >= capacity {
                 e = e.filter { now < $0.value.validUntil }
                 if e.count >= capacity { e.removeAll(keepingCapacity: true) }
             }
-            e[digest] = Entry(value: value, validUntil: validUntil)
+            e[digest] = Entry(output: output, validUntil: validUntil)
         }
     }
 

@@ -86,19 +86,19 @@ import Testing
     @Test func aCachedTokenStillExpires() {
         let cache = IdentityValueCache(capacity: 2)
         let a = SHA256Digest(of: "a")
-        cache.insert(a, .string("alice"), validUntil: 100, now: 0)
-        #expect(cache.lookup(a, now: 99) == .string("alice"))
+        cache.insert(a, IdentityOutput(.string("alice")), validUntil: 100, now: 0)
+        #expect(cache.lookup(a, now: 99)?.value == .string("alice"))
         #expect(cache.lookup(a, now: 100) == nil)
         #expect(cache.count == 0)
     }
 
     @Test func aFullCacheDropsExpiredEntriesFirst() {
         let cache = IdentityValueCache(capacity: 2)
-        cache.insert(SHA256Digest(of: "old"), .int(1), validUntil: 10, now: 0)
-        cache.insert(SHA256Digest(of: "live"), .int(2), validUntil: 1000, now: 0)
-        cache.insert(SHA256Digest(of: "new"), .int(3), validUntil: 1000, now: 50)
-        #expect(cache.lookup(SHA256Digest(of: "live"), now: 50) == .int(2))
-        #expect(cache.lookup(SHA256Digest(of: "new"), now: 50) == .int(3))
+        cache.insert(SHA256Digest(of: "old"), IdentityOutput(.int(1)), validUntil: 10, now: 0)
+        cache.insert(SHA256Digest(of: "live"), IdentityOutput(.int(2)), validUntil: 1000, now: 0)
+        cache.insert(SHA256Digest(of: "new"), IdentityOutput(.int(3)), validUntil: 1000, now: 50)
+        #expect(cache.lookup(SHA256Digest(of: "live"), now: 50)?.value == .int(2))
+        #expect(cache.lookup(SHA256Digest(of: "new"), now: 50)?.value == .int(3))
     }
 }
 
