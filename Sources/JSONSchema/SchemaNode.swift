@@ -36,6 +36,20 @@ struct JSONTypeSet: OptionSet, Sendable, Hashable {
         case .object: return contains(.object)
         }
     }
+
+    /// `admits` for a value on a tape.
+    func admits(_ entry: JSONTape.Entry) -> Bool {
+        switch entry.kind {
+        case .null: return contains(.null)
+        case .bool: return contains(.boolean)
+        case .number:
+            let d = entry.number
+            return contains(.number) || (contains(.integer) && d.isFinite && d == d.rounded(.towardZero))
+        case .string: return contains(.string)
+        case .array: return contains(.array)
+        case .object: return contains(.object)
+        }
+    }
 }
 
 /// The `format` values this implementation asserts.
