@@ -1,8 +1,10 @@
 import PortcullisModel
 
-/// One step of the way from the document to the value being checked.
+/// One step of the way from the document to the value being checked. Plain integers: entering and leaving a
+/// value retains nothing.
 enum PathStep {
-    case key(String)
+    /// The object member whose value is the tape entry at this index (its key is on the tape).
+    case member(Int)
     case index(Int)
 }
 
@@ -18,9 +20,9 @@ struct SchemaValidation {
     /// Where the value being checked is (recording runs only). A JSON pointer is built from it only when a
     /// violation is recorded.
     var path: [PathStep] = []
-    /// The members of every object being visited, each object's sorted by key: a stack, reused (and handed to
-    /// probes) so that visiting an object allocates nothing.
-    var members: [(key: String, value: Int)] = []
+    /// The members (their tape entries) of every object being visited, each object's sorted by key: a stack,
+    /// reused (and handed to probes) so that visiting an object allocates nothing.
+    var members: [Int] = []
 
     init(nodes: [ValidationNode], document: JSONTape, limit: Int, budget: WorkBudget, recording: Bool = true) {
         self.nodes = nodes
@@ -34,13 +36,19 @@ struct SchemaValidation {
 
     var full: Bool { violations.count >= limit }
 
+    /// The key of the object member at tape entry `entry`.
+    @inline(__always)
+    func key(_ entry: Int) -> String {
+        document.strings[document.entries[entry].key]
+    }
+
     /// The JSON pointer of `path`.
     var pointer: String {
         var out = ""
         for step in path {
             out += "/"
             switch step {
-            case .key(let key): out += SchemaPointer.escape(key)
+            case .member(let entry): out += SchemaPointer.escape(key(entry))
             case .index(let i): out += String(i)
             }
         }
@@ -147,8 +155,8 @@ struct SchemaValidation {
             if let m = minLength, length < m { report("must be at least \(m) characters long") }
             if let m = maxLength, length > m { report("must be at most \(m) characters long") }
         }
-        if let p = n.node.pattern, !p.matcher.matches(s) {
-            report("must match pattern \"\(p.source)\"")
+        if let p = n.pattern, !p.matcher.matches(s) {
+            report(p.message)
         }
         if let f = n.node.format, !SchemaFormats.check(f, s) {
             report("must be a valid \(f.rawValue)")
@@ -176,14 +184,13 @@ struct SchemaValidation {
     mutating func checkObject(_ index: Int, _ object: JSONTape.Entry, _ n: ValidationNode, _ depth: Int) {
         let visits = !n.node.properties.isEmpty || n.node.additionalProperties != nil
         guard visits || !n.node.required.isEmpty else { return }
-        // This object's members (key, entry), sorted by key, on top of the stack.
+        // This object's members, sorted by key, on top of the stack.
         let base = members.count
         if members.capacity == 0 { members.reserveCapacity(max(16, object.payload)) }
         var member = index + 1
         while member < object.end {
-            let e = document.entries[member]
-            members.append((document.strings[e.key], member))
-            member = e.end
+            members.append(member)
+            member = document.entries[member].end
         }
         let end = members.count
         sortMembers(base, end)
@@ -197,11 +204,12 @@ struct SchemaValidation {
         var p = 0
         for i in base..<end {
             guard !full else { return }
-            let (key, v) = members[i]
+            let v = members[i]
+            let name = key(v)
             // Both lists are sorted by the same order: walk the properties alongside the keys.
-            while p < properties.count, properties[p].name < key { p += 1 }
-            enter(.key(key))
-            if p < properties.count, properties[p].name == key {
+            while p < properties.count, properties[p].name < name { p += 1 }
+            enter(.member(v))
+            if p < properties.count, properties[p].name == name {
                 check(v, node: properties[p].node, depth: depth + 1)
             } else if let extra = n.node.additionalProperties {
                 if nodes[extra].node.constant == false {
@@ -220,14 +228,14 @@ struct SchemaValidation {
             var i = start + 1
             while i < end {
                 var j = i
-                while j > start, members[j].key < members[j - 1].key {
+                while j > start, key(members[j]) < key(members[j - 1]) {
                     members.swapAt(j, j - 1)
                     j -= 1
                 }
                 i += 1
             }
         } else {
-            let sorted = members[start..<end].sorted { $0.key < $1.key }
+            let sorted = members[start..<end].sorted { key($0) < key($1) }
             members.replaceSubrange(start..<end, with: sorted)
         }
     }
@@ -238,10 +246,10 @@ struct SchemaValidation {
         var hi = end
         while lo < hi {
             let mid = (lo + hi) / 2
-            let key = members[mid].key
-            if key < name {
+            let found = key(members[mid])
+            if found < name {
                 lo = mid + 1
-            } else if name < key {
+            } else if name < found {
                 hi = mid
             } else {
                 return true
