@@ -52,7 +52,9 @@ public enum RequestBody: Sendable, Hashable {
     public static func parse(
         body: UnsafeBufferPointer<UInt8>, contentType: String?, partial: Bool = false, limits: JSONParseLimits = .default
     ) -> Result<RequestBody, Failure> {
-        ParsedBody.parse(body: body, contentType: contentType, partial: partial, limits: limits).map(\.requestBody)
+        ParsedBody.dispatch(
+            body: body, contentType: contentType, partial: partial, limits: limits,
+            json: { (parser, bytes) throws(StrictJSONError) in .json(try parser.parse(bytes)) }, form: { .form($0) })
     }
 
     /// Parses the body of an Envoy HTTP request: `raw_body` when present, else `body`; the
