@@ -31,18 +31,29 @@ public struct JSONTape: Sendable {
 
     init() {}
 
+    /// A container whose children are still being written, for `init(_:)`. A nominal type, not a tuple: tuple
+    /// metadata is looked up at run time on every use.
+    private struct Pending {
+        let entry: Int
+        /// The children's keys (an object's), or empty (an array's).
+        let keys: [String]
+        let values: [JSONValue]
+        var next = 0
+    }
+
     /// The tape of a value (built iteratively: a deep value cannot exhaust the stack).
     public init(_ value: JSONValue) {
-        // Containers whose entries are not written yet, each with the children still to be written.
-        var pending: [(entry: Int, children: [(key: Int, value: JSONValue)], next: Int)] = []
-        var current: (key: Int, value: JSONValue)? = (-1, value)
+        entries.reserveCapacity(16)
+        strings.reserveCapacity(8)
+        var pending: [Pending] = []
+        var current: JSONValue? = value
+        var currentKey = -1
         while true {
-            if let item = current {
+            if let value = current {
                 current = nil
-                let key = item.key
                 let index = entries.count
-                var children: [(key: Int, value: JSONValue)] = []
-                switch item.value {
+                let key = currentKey
+                switch value {
                 case .null: entries.append(Entry(kind: .null, key: key, end: index + 1))
                 case .bool(let b): entries.append(Entry(kind: .bool, bool: b, key: key, end: index + 1))
                 case .number(let d): entries.append(Entry(kind: .number, key: key, end: index + 1, number: d))
@@ -51,19 +62,21 @@ public struct JSONTape: Sendable {
                     entries.append(Entry(kind: .string, key: key, payload: strings.count - 1, end: index + 1))
                 case .array(let items):
                     entries.append(Entry(kind: .array, key: key, payload: items.count, end: index + 1))
-                    children = items.map { (-1, $0) }
+                    if !items.isEmpty { pending.append(Pending(entry: index, keys: [], values: items)) }
                 case .object(let fields):
                     entries.append(Entry(kind: .object, key: key, payload: fields.count, end: index + 1))
-                    children = fields.map { field in
-                        strings.append(field.key)
-                        return (strings.count - 1, field.value)
-                    }
+                    if !fields.isEmpty { pending.append(Pending(entry: index, keys: Array(fields.keys), values: Array(fields.values))) }
                 }
-                if !children.isEmpty { pending.append((index, children, 0)) }
             }
             guard let top = pending.last else { return }
-            if top.next < top.children.count {
-                current = top.children[top.next]
+            if top.next < top.values.count {
+                current = top.values[top.next]
+                if top.keys.isEmpty {
+                    currentKey = -1
+                } else {
+                    strings.append(top.keys[top.next])
+                    currentKey = strings.count - 1
+                }
                 pending[pending.count - 1].next += 1
             } else {
                 entries[top.entry].end = entries.count
