@@ -50,24 +50,37 @@ public enum JSONWriter {
         return "\(d)"
     }
 
-    /// A JSON string literal. Only ASCII characters are escaped, so the string's UTF-8 is copied byte by byte (a
-    /// multi-byte sequence is the same bytes as its scalar).
+    /// Appends `s` as a JSON string literal (quoted and escaped) to `out`: what `bytes(.string(s))` gives.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        writeString(s, into: &out)
+    }
+
+    /// A JSON string literal. Only ASCII characters are escaped, so the string's UTF-8 is copied as it is (a
+    /// multi-byte sequence is the same bytes as its scalar), in runs between the characters that need escaping.
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
-            case UInt8(ascii: "\n"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case UInt8(ascii: "\t"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                // \u00XX, lower-case hex.
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hexDigit(b >> 4))
-                out.append(hexDigit(b & 0xF))
-            default:
-                out.append(b)
+        var text = s
+        text.withUTF8 { bytes in
+            var run = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                run = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                default:
+                    // \u00XX, lower-case hex.
+                    out.append(contentsOf: "u00".utf8)
+                    out.append(hexDigit(b >> 4))
+                    out.append(hexDigit(b & 0xF))
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
     }
