@@ -39,7 +39,8 @@ public enum ParsedBody: Sendable {
     }
 
     /// The choice of parser by `Content-Type`, shared with `RequestBody.parse`: `json` parses a JSON body into the
-    /// result (a tape here, a `JSONValue` there).
+    /// result (a tape here, a `JSONValue` there). Inlined into both callers, so the parsers are called directly.
+    @inline(__always)
     static func dispatch<Body>(
         body: UnsafeBufferPointer<UInt8>, contentType: String?, partial: Bool, limits: JSONParseLimits,
         json: (JSONParser, UnsafeBufferPointer<UInt8>) throws(StrictJSONError) -> Body, form: (FormURLEncoded) -> Body
