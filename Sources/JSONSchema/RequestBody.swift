@@ -52,26 +52,9 @@ public enum RequestBody: Sendable, Hashable {
     public static func parse(
         body: UnsafeBufferPointer<UInt8>, contentType: String?, partial: Bool = false, limits: JSONParseLimits = .default
     ) -> Result<RequestBody, Failure> {
-        if partial { return .failure(.partial) }
-        let kind = MediaKind(contentType ?? "")
-        if kind == .json {
-            do {
-                return .success(.json(try JSONParser(limits: limits).parse(body)))
-            } catch {
-                return .failure(.invalidJSON(error))
-            }
-        }
-        if kind == .form {
-            guard let text = String(validating: body, as: UTF8.self) else {
-                return .failure(.invalidForm(FormParseError("body is not valid UTF-8")))
-            }
-            do {
-                return .success(.form(try FormURLEncoded.parse(text, maxBytes: limits.maxBytes)))
-            } catch {
-                return .failure(.invalidForm(error))
-            }
-        }
-        return .failure(.unsupportedContentType(mediaType(contentType ?? "")))
+        ParsedBody.dispatch(
+            body: body, contentType: contentType, partial: partial, limits: limits,
+            json: { (parser, bytes) throws(StrictJSONError) in .json(try parser.parse(bytes)) }, form: { .form($0) })
     }
 
     /// Parses the body of an Envoy HTTP request: `raw_body` when present, else `body`; the

@@ -36,6 +36,20 @@ struct JSONTypeSet: OptionSet, Sendable, Hashable {
         case .object: return contains(.object)
         }
     }
+
+    /// `admits` for a value on a tape.
+    func admits(_ entry: JSONTape.Entry) -> Bool {
+        switch entry.kind {
+        case .null: return contains(.null)
+        case .bool: return contains(.boolean)
+        case .number:
+            let d = entry.number
+            return contains(.number) || (contains(.integer) && d.isFinite && d == d.rounded(.towardZero))
+        case .string: return contains(.string)
+        case .array: return contains(.array)
+        case .object: return contains(.object)
+        }
+    }
 }
 
 /// The `format` values this implementation asserts.
@@ -82,6 +96,9 @@ final class ValidationNode: Sendable {
     /// `properties`, sorted by name (String `<`, the order the validator visits an object's keys in).
     let sortedProperties: [(name: String, node: Int)]
 
+    /// `node.pattern`, held by reference: reading it costs a retain, not a copy of the existential matcher.
+    let pattern: CompiledPattern?
+
     /// The messages of the `type`, `enum` and `const` violations, which depend only on the schema.
     let typeMessage: String
     let enumMessage: String
@@ -90,6 +107,7 @@ final class ValidationNode: Sendable {
     init(_ node: SchemaNode) {
         self.node = node
         sortedProperties = node.properties.map { (name: $0.key, node: $0.value) }.sorted { $0.name < $1.name }
+        pattern = node.pattern.map { CompiledPattern(source: $0.source, matcher: $0.matcher) }
         typeMessage = node.types.map { "must be of type \($0.description)" } ?? ""
         if let values = node.enumValues {
             let shown = values.prefix(8).map(JSONWriter.string).joined(separator: ", ")
@@ -98,5 +116,19 @@ final class ValidationNode: Sendable {
             enumMessage = ""
         }
         constMessage = node.constValue.map { "must equal \(JSONWriter.string($0))" } ?? ""
+    }
+}
+
+/// A `pattern` keyword's source and its compiled matcher.
+final class CompiledPattern: Sendable {
+    let source: String
+    let matcher: any PatternMatcher
+    /// The violation message, made once.
+    let message: String
+
+    init(source: String, matcher: any PatternMatcher) {
+        self.source = source
+        self.matcher = matcher
+        message = "must match pattern \"\(source)\""
     }
 }

@@ -72,6 +72,29 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(schema.validate(invalid.jsonValue, maxViolations: 10)) }
     }
 
+    Benchmark("body parse: order into a tape (ParsedBody.parse, as a decision reads it)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(validOrder.withUnsafeBufferPointer { ParsedBody.parse(body: $0, contentType: contentType, limits: limits) })
+        }
+    }
+
+    let validTape = try! JSONParser().parseTape(validOrder)
+    let invalidTape = try! JSONParser().parseTape(invalidOrder)
+    Benchmark("body validate: order tape against order.json (valid)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(schema.validate(validTape, maxViolations: 10)) }
+    }
+
+    Benchmark("body validate: invalid order tape (7 violations)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(schema.validate(invalidTape, maxViolations: 10)) }
+    }
+
+    Benchmark("body parse + validate: order as a tape (as a decision does)") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let parsed = validOrder.withUnsafeBufferPointer { ParsedBody.parse(body: $0, contentType: contentType, limits: limits) }
+            if case .success(let body) = parsed { blackHole(schema.validate(body.tape, maxViolations: 10)) }
+        }
+    }
+
     Benchmark("body parse + validate: order") { benchmark in
         for _ in benchmark.scaledIterations {
             if case .success(let body) = RequestBody.parse(body: validOrder, contentType: contentType, limits: limits) {

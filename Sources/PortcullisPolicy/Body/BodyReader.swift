@@ -11,7 +11,8 @@ struct BodyFailure: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// Reads the body Envoy sent with a check (`with_request_body`): decides whether it is complete, then parses it by
 /// its `Content-Type` as JSON (`application/json`, `application/*+json`) or as a form
-/// (`application/x-www-form-urlencoded`).
+/// (`application/x-www-form-urlencoded`). JSON is kept as a tape: schema validation reads it as it is, and
+/// `request.body` builds its value only when an expression reads it.
 enum BodyReader {
     /// The body bytes: `raw_body` when Envoy packed it as bytes, else `body`.
     static func bytes(_ http: HTTPRequestInfo) -> [UInt8] {
@@ -39,7 +40,7 @@ enum BodyReader {
         return nil
     }
 
-    static func read(_ http: HTTPRequestInfo) -> Result<RequestBody, BodyFailure> {
+    static func read(_ http: HTTPRequestInfo) -> Result<ParsedBody, BodyFailure> {
         // The bytes as `bytes(http)` gives them, read in place (a `String` body is not copied into an array).
         if http.rawBody.isEmpty {
             var text = http.body
@@ -48,7 +49,7 @@ enum BodyReader {
         return http.rawBody.withUnsafeBufferPointer { read(http, body: $0) }
     }
 
-    private static func read(_ http: HTTPRequestInfo, body: UnsafeBufferPointer<UInt8>) -> Result<RequestBody, BodyFailure> {
+    private static func read(_ http: HTTPRequestInfo, body: UnsafeBufferPointer<UInt8>) -> Result<ParsedBody, BodyFailure> {
         if let reason = truncation(http, received: body.count) { return .failure(BodyFailure(message: reason)) }
         if let encoding = http.headers.first("content-encoding"),
             !encoding.isEmpty, RequestBody.mediaType(encoding) != "identity"
@@ -59,7 +60,7 @@ enum BodyReader {
             return .failure(
                 BodyFailure(message: body.isEmpty ? "the request has no body" : "the request body has no content-type"))
         }
-        switch RequestBody.parse(body: body, contentType: contentType, limits: BodyLimits.json) {
+        switch ParsedBody.parse(body: body, contentType: contentType, limits: BodyLimits.json) {
         case .success(let parsed):
             return .success(parsed)
         case .failure(.unsupportedContentType(let type)):

@@ -19,16 +19,34 @@ extension CompiledBundle {
         }
     }
 
+    /// The denial's body: the JSON text `JSONWriter.string` gives for the document above (keys sorted), written
+    /// directly instead of built as dictionaries first (which cost a fifth of a refused decision).
     static func refusalDocument(_ failure: BodyRuleFailure) -> String {
-        var document: [String: JSONValue] = ["rule": .string(failure.rule)]
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        // Keys in JSONWriter's (sorted) order: "error" < "rule" < "violations", "message" < "pointer".
+        out.append(contentsOf: #"{"error":"#.utf8)
         switch failure.reason {
         case .unreadable(let reason):
-            document["error"] = .string("the request body could not be read: \(reason.message)")
-        case .invalid(let schema, let violations):
-            document["error"] = .string("the request body does not match \(schema)")
-            document["violations"] = .array(
-                violations.map { .object(["pointer": .string($0.pointer), "message": .string($0.message)]) })
+            JSONWriter.appendString("the request body could not be read: \(reason.message)", to: &out)
+        case .invalid(let schema, _):
+            JSONWriter.appendString("the request body does not match \(schema)", to: &out)
         }
-        return JSONWriter.string(.object(document)) + "\n"
+        out.append(contentsOf: #","rule":"#.utf8)
+        JSONWriter.appendString(failure.rule, to: &out)
+        if case .invalid(_, let violations) = failure.reason {
+            out.append(contentsOf: #","violations":["#.utf8)
+            for i in violations.indices {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: #"{"message":"#.utf8)
+                JSONWriter.appendString(violations[i].message, to: &out)
+                out.append(contentsOf: #","pointer":"#.utf8)
+                JSONWriter.appendString(violations[i].pointer, to: &out)
+                out.append(UInt8(ascii: "}"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(contentsOf: "}\n".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 }

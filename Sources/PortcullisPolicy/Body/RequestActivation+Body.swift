@@ -4,9 +4,9 @@ import PortcullisModel
 
 extension RequestActivation {
     /// The parsed body, parsing it on the first call of this decision.
-    func readBody() -> Result<RequestBody, BodyFailure> {
+    func readBody() -> Result<ParsedBody, BodyFailure> {
         if let known = body.parsed { return known }
-        let result: Result<RequestBody, BodyFailure>
+        let result: Result<ParsedBody, BodyFailure>
         if let http = facts.request.http {
             result = BodyReader.read(http)
         } else {
@@ -20,7 +20,7 @@ extension RequestActivation {
     /// `request.body`: the parsed body, or an evaluation error saying why it cannot be read.
     func bodyVariable() -> CELValue {
         switch readBody() {
-        case .success(let parsed): return BodyValue.cel(parsed)
+        case .success(let parsed): return BodyValue.cel(parsed.jsonValue)
         case .failure(let failure): return .error(CELError(message: "request.body: \(failure.message)"))
         }
     }
@@ -44,7 +44,7 @@ extension RequestActivation {
     /// A rule's `body_schema`: matched when the body parses and validates; failed (with the first violation) when
     /// it does not validate; an error (fail closed) when the body cannot be read.
     func checkBody(_ schema: BodySchema, rule: CompiledRule) -> ExplainEntry.Outcome {
-        let parsed: RequestBody
+        let parsed: ParsedBody
         switch readBody() {
         case .success(let p):
             parsed = p
@@ -57,7 +57,7 @@ extension RequestActivation {
         if let done = body.validations.first(where: { $0.schema == id }) {
             violations = done.violations
         } else {
-            violations = schema.schema.validate(parsed.jsonValue, maxViolations: BodyLimits.maxViolations)
+            violations = schema.schema.validate(parsed.tape, maxViolations: BodyLimits.maxViolations)
             body.validations.append((id, violations))
         }
         if violations.isEmpty { return .matched }

@@ -3,7 +3,7 @@ import JSONSchema
 /// What one decision learned about the request body: parsed at most once, and only when a rule reads it.
 struct RequestBodyState {
     /// nil until something reads the body.
-    var parsed: Result<RequestBody, BodyFailure>?
+    var parsed: Result<ParsedBody, BodyFailure>?
     /// How many times the body was parsed (0 or 1): tests hold the evaluator to "lazily, at most once".
     var parses = 0
     /// Schema validations already done for this request, by schema.
