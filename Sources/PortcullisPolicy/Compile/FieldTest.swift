@@ -100,12 +100,9 @@ final class FieldTest: Sendable {
 /// out of a rule's list retains one object rather than both of its arrays.
 final class FieldGroup: Sendable {
     let tests: [FieldTest]
-    /// The same tests, unretained (valid while `tests` holds them): a decision reads them without reference counting.
-    private let refs: [Unmanaged<FieldTest>]
 
     init(tests: [FieldTest]) {
         self.tests = tests
-        refs = tests.map { Unmanaged.passUnretained($0) }
     }
 
     /// The first test that fails, or nil when all pass.
@@ -114,8 +111,13 @@ final class FieldGroup: Sendable {
         return nil
     }
 
+    /// The tests are read unretained: the group holds them for as long as it is being matched.
     func matches(_ facts: RequestFacts) -> Bool {
-        for i in refs.indices where !refs[i]._withUnsafeGuaranteedRef({ $0.matches(facts) }) { return false }
-        return true
+        tests.withUnsafeBufferPointer { tests in
+            for i in tests.indices where !Unmanaged.passUnretained(tests[i])._withUnsafeGuaranteedRef({ $0.matches(facts) }) {
+                return false
+            }
+            return true
+        }
     }
 }
