@@ -82,7 +82,13 @@ extension CompiledBundle {
         let metadata = response.metadata
         for i in metadata.indices {
             switch text(metadata[i].expression, activation) {
-            case .success(let value): parts.metadata[metadata[i].name] = .string(value)
+            case .success(let value):
+                if parts.metadata.isEmpty {
+                    // The usual first entry: a one-entry dictionary made at once (one hash, no resize).
+                    parts.metadata = [metadata[i].name: .string(value)]
+                } else {
+                    parts.metadata[metadata[i].name] = .string(value)
+                }
             case .failure(let message):
                 errors.append("\(activation.policyName)/\(activation.ruleName): metadata.\(metadata[i].name): \(message)")
             }
