@@ -38,6 +38,18 @@ public enum StringBytes {
         return withBytes(a) { x in withBytes(b) { y in same(x, 0, y) } }
     }
 
+    /// Whether `bytes` begin with the UTF-8 bytes of `s`.
+    @inlinable
+    public static func starts(_ bytes: UnsafeBufferPointer<UInt8>, with s: String) -> Bool {
+        withBytes(s) { p in p.count <= bytes.count && same(bytes, 0, p) }
+    }
+
+    /// Whether `bytes` end with the UTF-8 bytes of `s`.
+    @inlinable
+    public static func ends(_ bytes: UnsafeBufferPointer<UInt8>, with s: String) -> Bool {
+        withBytes(s) { p in p.count <= bytes.count && same(bytes, bytes.count - p.count, p) }
+    }
+
     /// Whether `bytes` are the UTF-8 bytes of `s`.
     @inlinable
     public static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ s: String) -> Bool {

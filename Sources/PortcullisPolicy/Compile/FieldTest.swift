@@ -17,10 +17,8 @@ final class FieldTest: Sendable {
     /// The field as written (`not_principals`), for explanations.
     let key: String
 
-    /// The common tests again, in fields a decision reads in place (matching on `kind` copies its payload, retaining
-    /// the matcher or the pattern list on every test).
-    private let isStrings: Bool
-    private let isPaths: Bool
+    /// The payloads of the common kinds again, in fields a decision reads in place (binding `kind`'s payload copies
+    /// it, retaining the matcher or the pattern list on every test).
     private let attribute: StringAttribute
     /// Unretained: `kind` holds the matcher (a placeholder for other kinds).
     private let matcher: Unmanaged<StringSetMatcher>
@@ -33,31 +31,24 @@ final class FieldTest: Sendable {
         self.key = key
         switch kind {
         case .strings(let attribute, let matcher):
-            (isStrings, isPaths, self.attribute, self.matcher, paths) = (true, false, attribute, .passUnretained(matcher), [])
+            (self.attribute, self.matcher, paths) = (attribute, .passUnretained(matcher), [])
         case .paths(let patterns):
-            (isStrings, isPaths, attribute, matcher, paths) = (false, true, .method, .passUnretained(Self.noMatcher), patterns)
+            (attribute, matcher, paths) = (.method, .passUnretained(Self.noMatcher), patterns)
         default:
-            (isStrings, isPaths, attribute, matcher, paths) = (false, false, .method, .passUnretained(Self.noMatcher), [])
+            (attribute, matcher, paths) = (.method, .passUnretained(Self.noMatcher), [])
         }
     }
 
     func matches(_ facts: RequestFacts) -> Bool {
-        if isStrings {
-            return matcher._withUnsafeGuaranteedRef { m in facts.withString(attribute) { m.matches(bytes: $0) } } != negated
-        }
-        if isPaths {
-            let hit = facts.withURLPath { path in
+        let hit: Bool
+        switch kind {
+        case .strings:
+            hit = matcher._withUnsafeGuaranteedRef { m in facts.withString(attribute) { m.matches(bytes: $0) } }
+        case .paths:
+            hit = facts.withURLPath { path in
                 for i in paths.indices where paths[i].matches(bytes: path) { return true }
                 return false
             }
-            return hit != negated
-        }
-        let hit: Bool
-        switch kind {
-        case .strings(let attribute, let matcher):
-            hit = facts.withString(attribute) { matcher.matches(bytes: $0) }
-        case .paths(let patterns):
-            hit = facts.withURLPath { path in patterns.contains { $0.matches(bytes: path) } }
         case .ports(let ports):
             hit = ports.contains(facts.port)
         case .ipBlocks(let blocks):

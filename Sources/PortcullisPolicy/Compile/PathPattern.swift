@@ -64,36 +64,18 @@ enum PathPattern: Sendable, Hashable {
         !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 
-    func matches(_ path: Substring) -> Bool {
-        switch self {
-        case .exact(let s): return path == s
-        case .prefix(let p): return path.hasPrefix(p)
-        case .suffix(let s): return path.hasSuffix(s)
-        case .presence: return !path.isEmpty
-        case .template(let segments): return Self.matchTemplate(segments, path)
-        }
-    }
-
-    /// The same test on the path's UTF-8 bytes, compared byte for byte (as Envoy compares paths).
+    /// Whether the path's UTF-8 bytes match, compared byte for byte (as Envoy compares paths).
     func matches(bytes path: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
         case .exact(let s): return StringBytes.equal(path, s)
-        case .prefix(let p):
-            return StringBytes.withBytes(p) { p in p.count <= path.count && StringBytes.same(path, 0, p) }
-        case .suffix(let s):
-            return StringBytes.withBytes(s) { s in s.count <= path.count && StringBytes.same(path, path.count - s.count, s) }
+        case .prefix(let p): return StringBytes.starts(path, with: p)
+        case .suffix(let s): return StringBytes.ends(path, with: s)
         case .presence: return !path.isEmpty
         case .template(let segments): return Self.matchTemplate(segments, path)
         }
     }
 
     /// Walks the path's bytes once, segment by segment, without splitting it into an array.
-    private static func matchTemplate(_ segments: [Segment], _ path: Substring) -> Bool {
-        if let result = path.utf8.withContiguousStorageIfAvailable({ matchTemplate(segments, $0) }) { return result }
-        let bytes = Array(path.utf8)
-        return bytes.withUnsafeBufferPointer { matchTemplate(segments, $0) }
-    }
-
     private static func matchTemplate(_ segments: [Segment], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let slash = UInt8(ascii: "/")
         let n = b.count

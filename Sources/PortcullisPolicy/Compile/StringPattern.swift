@@ -27,13 +27,7 @@ enum StringPattern: Sendable, Hashable {
     }
 
     func matches(_ value: String) -> Bool {
-        switch self {
-        case .exact(let s): return value == s
-        case .prefix(let p): return value.hasPrefix(p)
-        case .suffix(let s): return value.hasSuffix(s)
-        case .presence: return !value.isEmpty
-        case .glob(let parts): return Self.globMatch(Array(value.utf8), parts.map { Array($0.utf8) })
-        }
+        StringBytes.withBytes(value) { matches(bytes: $0) }
     }
 
     /// The same test on a value's UTF-8 bytes: byte-wise, as Envoy compares (the decision path reads the request's
@@ -41,10 +35,8 @@ enum StringPattern: Sendable, Hashable {
     func matches(bytes value: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
         case .exact(let s): return StringBytes.equal(value, s)
-        case .prefix(let p):
-            return StringBytes.withBytes(p) { p in p.count <= value.count && StringBytes.same(value, 0, p) }
-        case .suffix(let s):
-            return StringBytes.withBytes(s) { s in s.count <= value.count && StringBytes.same(value, value.count - s.count, s) }
+        case .prefix(let p): return StringBytes.starts(value, with: p)
+        case .suffix(let s): return StringBytes.ends(value, with: s)
         case .presence: return !value.isEmpty
         case .glob(let parts): return Self.globMatch(Array(value), parts.map { Array($0.utf8) })
         }
